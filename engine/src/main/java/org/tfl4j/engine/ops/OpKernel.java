@@ -1,0 +1,26 @@
+package org.tfl4j.engine.ops;
+
+/**
+ * One builtin operator, tflite-micro style: {@link #prepare} runs once per loaded model and checks
+ * options, types and shapes; the {@link Prepared} it returns is immutable and shared by every
+ * interpreter of that model, and binds to each interpreter's buffers as a {@link Node}.
+ */
+public interface OpKernel {
+
+    /**
+     * Checks the operator (options, input and output types and shapes, required constants) and
+     * returns what eval needs. Throws {@link org.tfl4j.engine.InvalidModelException} via
+     * {@link OpContext#fail} for anything it cannot run.
+     */
+    Prepared prepare(OpContext ctx);
+
+    /** The load-time result of prepare. */
+    @FunctionalInterface
+    interface Prepared {
+        /**
+         * Binds to one interpreter's tensor storage. May allocate scratch space (once per
+         * interpreter); the returned node must not allocate.
+         */
+        Node bind(TensorBuffers buffers);
+    }
+}
