@@ -1,22 +1,40 @@
 package org.tfl4j.engine;
 
+import org.tfl4j.engine.ops.Node;
+import org.tfl4j.engine.ops.OpKernel;
+import org.tfl4j.engine.ops.TensorBuffers;
+import org.tfl4j.engine.ops.TensorSpec;
+import org.tfl4j.parser.SignatureDef;
+import org.tfl4j.parser.TensorType;
+
 import java.io.File;
+import java.lang.reflect.Array;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a {@code .tflite} model, with the surface of TFLite's Java {@code Interpreter}.
  *
  * <p>Threads: an {@code Interpreter} is not thread-safe; use one per thread. A {@link Model} is
- * immutable and may be shared: {@code new Interpreter(model)} per thread costs only the tensor arena.
+ * immutable and may be shared: {@code new Interpreter(model, options)} per thread costs only the
+ * activation arenas (see {@link Model#arenaBytes()}); constants are shared read-only.
  *
  * <p>State: by default every run starts the model's variable tensors (LSTM h and c) from zero.
  * {@link Options#setCarryVariableTensors(boolean)} keeps them from run to run like TFLite does,
  * until {@link #resetVariableTensors()}.
  *
- * <p>Inputs and outputs may be flat or nested primitive arrays ({@code int[]}, {@code float[][]}, ...)
- * of the tensor's type and element count, or little-endian {@link ByteBuffer}s of its byte size.
+ * <p>Inputs and outputs may be flat primitive arrays of the tensor's type and element count
+ * ({@code int[]}, {@code float[]}, {@code long[]}, {@code boolean[]}), nested arrays of exactly the
+ * tensor's shape ({@code float[1][16]}), typed NIO buffers, or {@link ByteBuffer}s of its byte size
+ * (read and written in the buffer's byte order). {@link #setInput}, {@link #invoke} and
+ * {@link #getOutput} with flat arrays allocate nothing.
  */
 public final class Interpreter implements AutoCloseable {
 
@@ -51,6 +69,12 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    private final Model model;
+    private final boolean carryVariables;
+    private final Arenas arenas;
+    private final Node[] nodes;
+    private boolean closed;
+
     public Interpreter(File modelFile) {
         this(modelFile.toPath(), new Options());
     }
@@ -60,7 +84,7 @@ public final class Interpreter implements AutoCloseable {
     }
 
     public Interpreter(Path modelFile, Options options) {
-        throw new UnsupportedOperationException("TODO");
+        this(Model.load(modelFile, options), options);
     }
 
     public Interpreter(ByteBuffer model) {
@@ -68,96 +92,367 @@ public final class Interpreter implements AutoCloseable {
     }
 
     public Interpreter(ByteBuffer model, Options options) {
-        throw new UnsupportedOperationException("TODO");
+        this(Model.load(model, options), options);
     }
 
-    /** An interpreter over an already loaded (shareable) model. */
+    /**
+     * An interpreter over an already loaded (shareable) model. The model's numerics
+     * ({@link Options#setTfliteThreads}) were fixed when it was loaded; here only
+     * {@link Options#setCarryVariableTensors} applies.
+     */
     public Interpreter(Model model, Options options) {
-        throw new UnsupportedOperationException("TODO");
+        this.model = model;
+        this.carryVariables = options.carryVariableTensors();
+        this.arenas = new Arenas(model);
+        List<OpKernel.Prepared> prepared = model.prepared();
+        this.nodes = new Node[prepared.size()];
+        for (int i = 0; i < nodes.length; i++) nodes[i] = prepared.get(i).bind(arenas);
     }
 
     public Model model() {
-        throw new UnsupportedOperationException("TODO");
+        return model;
     }
+
+    // ---- TFLite-style runs ----
 
     /** Runs a model with one input and one output. */
     public void run(Object input, Object output) {
-        throw new UnsupportedOperationException("TODO");
+        runForMultipleInputsOutputs(new Object[] {input}, Map.of(0, output));
     }
 
     /** Runs with inputs in subgraph input order; fills the given outputs by output index. */
     public void runForMultipleInputsOutputs(Object[] inputs, Map<Integer, ?> outputs) {
-        throw new UnsupportedOperationException("TODO");
+        if (inputs.length != model.inputCount()) {
+            throw new InvalidInputException("got " + inputs.length + " inputs, the model has " + model.inputCount());
+        }
+        for (Integer k : outputs.keySet()) Model.checkIndex(k, model.outputCount(), "output");
+        for (int k = 0; k < inputs.length; k++) setInput(k, inputs[k]);
+        invoke();
+        for (Map.Entry<Integer, ?> e : outputs.entrySet()) getOutput(e.getKey(), e.getValue());
     }
 
     /** Runs the signature {@code key}: inputs and outputs by signature name. */
     public void runSignature(Map<String, ?> inputs, Map<String, ?> outputs, String key) {
-        throw new UnsupportedOperationException("TODO");
+        SignatureDef sig = model.signature(key);
+        if (sig.subgraphIndex() != 0) {
+            throw new InvalidInputException("signature '" + key + "' runs subgraph " + sig.subgraphIndex()
+                    + "; tfl4j runs signatures of subgraph 0 only");
+        }
+        for (String name : sig.inputs().keySet()) {
+            if (!inputs.containsKey(name)) throw new InvalidInputException("signature '" + key + "': input '" + name + "' not given");
+        }
+        for (String name : inputs.keySet()) {
+            if (!sig.inputs().containsKey(name)) {
+                throw new InvalidInputException("signature '" + key + "' has no input '" + name + "' (inputs: " + sig.inputs().keySet() + ")");
+            }
+        }
+        for (String name : outputs.keySet()) {
+            if (!sig.outputs().containsKey(name)) {
+                throw new InvalidInputException("signature '" + key + "' has no output '" + name + "' (outputs: " + sig.outputs().keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, ?> e : inputs.entrySet()) {
+            write(model.spec(sig.inputs().get(e.getKey())), e.getValue(), "signature input '" + e.getKey() + "'");
+        }
+        invoke();
+        for (Map.Entry<String, ?> e : outputs.entrySet()) {
+            read(model.spec(sig.outputs().get(e.getKey())), e.getValue(), "signature output '" + e.getKey() + "'");
+        }
     }
 
     /** Runs the model's only signature. */
     public void runSignature(Map<String, ?> inputs, Map<String, ?> outputs) {
-        throw new UnsupportedOperationException("TODO");
+        String[] keys = getSignatureKeys();
+        if (keys.length != 1) {
+            throw new InvalidInputException("the model has " + keys.length + " signatures " + Arrays.toString(keys) + "; name one");
+        }
+        runSignature(inputs, outputs, keys[0]);
     }
 
     public String[] getSignatureKeys() {
-        throw new UnsupportedOperationException("TODO");
+        return model.parsed().signatureDefs().stream().map(SignatureDef::key).toArray(String[]::new);
     }
 
     public String[] getSignatureInputs(String key) {
-        throw new UnsupportedOperationException("TODO");
+        return model.signature(key).inputs().keySet().toArray(new String[0]);
     }
 
     public String[] getSignatureOutputs(String key) {
-        throw new UnsupportedOperationException("TODO");
+        return model.signature(key).outputs().keySet().toArray(new String[0]);
     }
 
     public int getInputTensorCount() {
-        throw new UnsupportedOperationException("TODO");
+        return model.inputCount();
     }
 
     public int getOutputTensorCount() {
-        throw new UnsupportedOperationException("TODO");
+        return model.outputCount();
     }
 
     public TensorInfo getInputTensor(int k) {
-        throw new UnsupportedOperationException("TODO");
+        return model.input(k);
     }
 
     public TensorInfo getOutputTensor(int k) {
-        throw new UnsupportedOperationException("TODO");
+        return model.output(k);
     }
 
     /** Position of the input with this tensor name in the subgraph input list. */
     public int getInputIndex(String tensorName) {
-        throw new UnsupportedOperationException("TODO");
+        return indexOf(model.inputTensors(), tensorName, "input");
     }
 
     public int getOutputIndex(String tensorName) {
-        throw new UnsupportedOperationException("TODO");
+        return indexOf(model.outputTensors(), tensorName, "output");
     }
 
-    /** Zero-allocation path: copy into input {@code k}, then {@link #invoke()}, then read outputs. */
+    private int indexOf(int[] tensors, String name, String what) {
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; k < tensors.length; k++) {
+            String n = model.spec(tensors[k]).name();
+            if (n.equals(name)) return k;
+            names.append(k == 0 ? "" : ", ").append('\'').append(n).append('\'');
+        }
+        throw new InvalidInputException("no " + what + " named '" + name + "' (" + what + "s: " + names + ")");
+    }
+
+    // ---- zero-allocation path ----
+
+    /** Copies {@code src} into input {@code k}; then {@link #invoke()}, then read outputs. */
     public void setInput(int k, Object src) {
-        throw new UnsupportedOperationException("TODO");
+        ensureOpen();
+        int t = model.inputTensors()[Model.checkIndex(k, model.inputCount(), "input")];
+        write(model.spec(t), src, "input " + k);
     }
 
     /** Runs the graph on the inputs set so far. */
     public void invoke() {
-        throw new UnsupportedOperationException("TODO");
+        ensureOpen();
+        if (!carryVariables) resetVariableTensors();
+        for (Node node : nodes) node.run();
     }
 
-    /** Copies output {@code k} into {@code dst} (an array or ByteBuffer of the output's type and size). */
+    /** Copies output {@code k} into {@code dst} (an array or buffer of the output's type and size). */
     public void getOutput(int k, Object dst) {
-        throw new UnsupportedOperationException("TODO");
+        ensureOpen();
+        int t = model.outputTensors()[Model.checkIndex(k, model.outputCount(), "output")];
+        read(model.spec(t), dst, "output " + k);
     }
 
     /** Sets every variable tensor (LSTM state) back to zero. */
     public void resetVariableTensors() {
-        throw new UnsupportedOperationException("TODO");
+        for (int t : model.variableTensors()) {
+            TensorSpec s = model.spec(t);
+            int off = arenas.offset(s);
+            int n = s.elementCount();
+            switch (s.type()) {
+                case FLOAT32: Arrays.fill(arenas.floats(s), off, off + n, 0f); break;
+                case INT32: Arrays.fill(arenas.ints(s), off, off + n, 0); break;
+                case INT64: Arrays.fill(arenas.longs(s), off, off + n, 0L); break;
+                case BOOL: Arrays.fill(arenas.bools(s), off, off + n, false); break;
+                default: throw new IllegalStateException(s.toString());
+            }
+        }
     }
 
+    /** Releases the arenas; the interpreter cannot run afterwards. */
     @Override
     public void close() {
+        closed = true;
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("interpreter is closed");
+    }
+
+    // ---- copying in and out ----
+
+    private void write(TensorSpec s, Object src, String what) {
+        if (src == null) throw new InvalidInputException(what + ": null instead of " + describe(s));
+        Object arena = arenas.array(s);
+        int off = arenas.offset(s);
+        int n = s.elementCount();
+        if (src instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) src;
+            requireBytes(s, b.remaining(), what);
+            int p = b.position();
+            switch (s.type()) {
+                case FLOAT32: for (int i = 0; i < n; i++) ((float[]) arena)[off + i] = b.getFloat(p + 4 * i); break;
+                case INT32: for (int i = 0; i < n; i++) ((int[]) arena)[off + i] = b.getInt(p + 4 * i); break;
+                case INT64: for (int i = 0; i < n; i++) ((long[]) arena)[off + i] = b.getLong(p + 8 * i); break;
+                case BOOL: for (int i = 0; i < n; i++) ((boolean[]) arena)[off + i] = b.get(p + i) != 0; break;
+                default: throw new IllegalStateException(s.toString());
+            }
+        } else if (src instanceof Buffer) {
+            Buffer b = (Buffer) src;
+            requireBufferType(s, b, what);
+            if (b.remaining() != n) throw mismatch(s, what, b.remaining() + " elements in " + b.getClass().getSimpleName());
+            if (b instanceof FloatBuffer) ((FloatBuffer) b).duplicate().get((float[]) arena, off, n);
+            else if (b instanceof IntBuffer) ((IntBuffer) b).duplicate().get((int[]) arena, off, n);
+            else ((LongBuffer) b).duplicate().get((long[]) arena, off, n);
+        } else {
+            copyArray(s, src, arena, off, true, what);
+        }
+    }
+
+    private void read(TensorSpec s, Object dst, String what) {
+        if (dst == null) throw new InvalidInputException(what + ": null instead of " + describe(s));
+        Object arena = arenas.array(s);
+        int off = arenas.offset(s);
+        int n = s.elementCount();
+        if (dst instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) dst;
+            requireBytes(s, b.remaining(), what);
+            int p = b.position();
+            switch (s.type()) {
+                case FLOAT32: for (int i = 0; i < n; i++) b.putFloat(p + 4 * i, ((float[]) arena)[off + i]); break;
+                case INT32: for (int i = 0; i < n; i++) b.putInt(p + 4 * i, ((int[]) arena)[off + i]); break;
+                case INT64: for (int i = 0; i < n; i++) b.putLong(p + 8 * i, ((long[]) arena)[off + i]); break;
+                case BOOL: for (int i = 0; i < n; i++) b.put(p + i, (byte) (((boolean[]) arena)[off + i] ? 1 : 0)); break;
+                default: throw new IllegalStateException(s.toString());
+            }
+        } else if (dst instanceof Buffer) {
+            Buffer b = (Buffer) dst;
+            requireBufferType(s, b, what);
+            if (b.remaining() != n) throw mismatch(s, what, b.remaining() + " elements in " + b.getClass().getSimpleName());
+            if (b instanceof FloatBuffer) ((FloatBuffer) b).duplicate().put((float[]) arena, off, n);
+            else if (b instanceof IntBuffer) ((IntBuffer) b).duplicate().put((int[]) arena, off, n);
+            else ((LongBuffer) b).duplicate().put((long[]) arena, off, n);
+        } else {
+            copyArray(s, dst, arena, off, false, what);
+        }
+    }
+
+    private static void requireBytes(TensorSpec s, int bytes, String what) {
+        int want = s.elementCount() * s.type().byteSize;
+        if (bytes != want) throw mismatch(s, what, bytes + " bytes in a ByteBuffer (needs " + want + ")");
+    }
+
+    private static void requireBufferType(TensorSpec s, Buffer b, String what) {
+        boolean ok = (b instanceof FloatBuffer && s.type() == TensorType.FLOAT32)
+                || (b instanceof IntBuffer && s.type() == TensorType.INT32)
+                || (b instanceof LongBuffer && s.type() == TensorType.INT64);
+        if (!ok) throw mismatch(s, what, "a " + b.getClass().getSimpleName());
+    }
+
+    /** Copies between a user array (flat, or nested with exactly the tensor's shape) and the arena. */
+    private static void copyArray(TensorSpec s, Object user, Object arena, int off, boolean toArena, String what) {
+        Class<?> c = user.getClass();
+        if (!c.isArray()) throw mismatch(s, what, "a " + c.getSimpleName());
+        Class<?> leaf = c;
+        int depth = 0;
+        while (leaf.isArray()) {
+            leaf = leaf.getComponentType();
+            depth++;
+        }
+        if (leaf != elementClass(s.type())) throw mismatch(s, what, "a " + c.getSimpleName());
+        int n = s.elementCount();
+        if (depth == 1) {
+            int len = Array.getLength(user);
+            if (len != n) throw mismatch(s, what, c.getSimpleName().replace("[]", "[" + len + "]"));
+            if (toArena) System.arraycopy(user, 0, arena, off, n);
+            else System.arraycopy(arena, off, user, 0, n);
+            return;
+        }
+        if (depth != s.rank()) throw mismatch(s, what, "a " + c.getSimpleName() + " (rank " + depth + ")");
+        copyNested(s, user, 0, arena, off, toArena, what);
+    }
+
+    private static int copyNested(TensorSpec s, Object user, int dim, Object arena, int off, boolean toArena, String what) {
+        int len = Array.getLength(user);
+        if (len != s.dim(dim)) {
+            throw mismatch(s, what, "an array of length " + len + " in dimension " + dim);
+        }
+        if (dim == s.rank() - 1) {
+            if (toArena) System.arraycopy(user, 0, arena, off, len);
+            else System.arraycopy(arena, off, user, 0, len);
+            return off + len;
+        }
+        for (int i = 0; i < len; i++) {
+            Object sub = Array.get(user, i);
+            if (sub == null) throw mismatch(s, what, "a null row at index " + i + " of dimension " + dim);
+            off = copyNested(s, sub, dim + 1, arena, off, toArena, what);
+        }
+        return off;
+    }
+
+    private static Class<?> elementClass(TensorType type) {
+        switch (type) {
+            case FLOAT32: return float.class;
+            case INT32: return int.class;
+            case INT64: return long.class;
+            case BOOL: return boolean.class;
+            default: return Void.class;
+        }
+    }
+
+    private static String describe(TensorSpec s) {
+        return "'" + s.name() + "' " + s.type() + Arrays.toString(s.shape());
+    }
+
+    private static InvalidInputException mismatch(TensorSpec s, String what, String got) {
+        return new InvalidInputException(what + " " + describe(s) + " cannot take " + got);
+    }
+
+    /** One interpreter's storage: per-type activation arenas, and the model's shared constants. */
+    private static final class Arenas implements TensorBuffers {
+        private final Model model;
+        private final float[] floats;
+        private final int[] ints;
+        private final long[] longs;
+        private final boolean[] bools;
+
+        Arenas(Model model) {
+            this.model = model;
+            this.floats = new float[model.plan(TensorType.FLOAT32).arenaSize()];
+            this.ints = new int[model.plan(TensorType.INT32).arenaSize()];
+            this.longs = new long[model.plan(TensorType.INT64).arenaSize()];
+            this.bools = new boolean[model.plan(TensorType.BOOL).arenaSize()];
+        }
+
+        @Override
+        public float[] floats(TensorSpec t) {
+            return (float[]) typed(t, TensorType.FLOAT32);
+        }
+
+        @Override
+        public int[] ints(TensorSpec t) {
+            return (int[]) typed(t, TensorType.INT32);
+        }
+
+        @Override
+        public long[] longs(TensorSpec t) {
+            return (long[]) typed(t, TensorType.INT64);
+        }
+
+        @Override
+        public boolean[] bools(TensorSpec t) {
+            return (boolean[]) typed(t, TensorType.BOOL);
+        }
+
+        private Object typed(TensorSpec t, TensorType type) {
+            if (t.type() != type) throw new IllegalArgumentException(t + " is not " + type);
+            return array(t);
+        }
+
+        @Override
+        public Object array(TensorSpec t) {
+            if (t.isConstant()) return t.constant();
+            switch (t.type()) {
+                case FLOAT32: return floats;
+                case INT32: return ints;
+                case INT64: return longs;
+                case BOOL: return bools;
+                default: throw new IllegalArgumentException(t + ": no arena for type " + t.type());
+            }
+        }
+
+        @Override
+        public int offset(TensorSpec t) {
+            if (t.isConstant()) return 0;
+            int off = model.plan(t.type()).offset(t.index());
+            if (off < 0) throw new IllegalArgumentException(t + " has no place in the memory plan");
+            return off;
+        }
     }
 }

@@ -1,31 +1,274 @@
 package org.tfl4j.engine;
 
+import org.tfl4j.engine.ops.OpContext;
+import org.tfl4j.engine.ops.OpKernel;
+import org.tfl4j.engine.ops.OpRegistry;
+import org.tfl4j.engine.ops.TensorSpec;
+import org.tfl4j.parser.Operator;
+import org.tfl4j.parser.SignatureDef;
+import org.tfl4j.parser.Subgraph;
+import org.tfl4j.parser.Tensor;
+import org.tfl4j.parser.TensorType;
 import org.tfl4j.parser.TfliteModel;
+import org.tfl4j.parser.TfliteParser;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * A loaded model: parsed, verified, every op prepared and the memory plan made. Immutable and
- * safe to share between threads; each thread runs it through its own {@link Interpreter}.
+ * A loaded model: parsed, verified, every op of the main subgraph prepared, constants decoded and
+ * the memory plan made. Immutable and safe to share between threads; each thread runs it through
+ * its own {@link Interpreter}, which only allocates the planned arenas.
  */
 public final class Model {
+    /** The element types tfl4j keeps activations of, each in an arena of its own. */
+    static final List<TensorType> ARENA_TYPES = List.of(TensorType.FLOAT32, TensorType.INT32, TensorType.INT64, TensorType.BOOL);
+
+    private final TfliteModel parsed;
+    private final int tfliteThreads;
+    private final Subgraph graph;
+    private final TensorSpec[] specs;              // by tensor index; null for tensors no op or I/O uses
+    private final List<OpKernel.Prepared> prepared; // in execution order
+    private final Map<TensorType, MemoryPlan> plans;
+    private final int[] inputs;
+    private final int[] outputs;
+    private final int[] variables;
+
+    private Model(TfliteModel parsed, int tfliteThreads) {
+        this.parsed = parsed;
+        this.tfliteThreads = tfliteThreads;
+        this.graph = parsed.mainSubgraph();
+        this.inputs = graph.inputs();
+        this.outputs = graph.outputs();
+        List<Operator> ops = graph.operators();
+        int tensorCount = graph.tensors().size();
+
+        // Lifetimes in op steps: graph inputs and variables are alive from before the first op
+        // (step -1), graph outputs and variables until after the last (step ops.size()).
+        int[] first = new int[tensorCount];
+        int[] last = new int[tensorCount];
+        java.util.Arrays.fill(first, Integer.MAX_VALUE);
+        java.util.Arrays.fill(last, Integer.MIN_VALUE);
+        for (int t : inputs) touch(first, last, t, -1);
+        for (int t : outputs) touch(first, last, t, ops.size());
+        for (Operator op : ops) {
+            for (int t : op.inputs()) if (t >= 0) touch(first, last, t, op.index());
+            for (int t : op.outputs()) touch(first, last, t, op.index());
+        }
+        List<Integer> vars = new ArrayList<>();
+        for (Tensor t : graph.tensors()) {
+            if (t.isVariable() && first[t.index()] != Integer.MAX_VALUE) {
+                touch(first, last, t.index(), -1);
+                touch(first, last, t.index(), ops.size());
+                vars.add(t.index());
+            }
+        }
+        this.variables = vars.stream().mapToInt(Integer::intValue).toArray();
+
+        this.specs = new TensorSpec[tensorCount];
+        for (Tensor t : graph.tensors()) {
+            if (first[t.index()] == Integer.MAX_VALUE) continue;
+            specs[t.index()] = new TensorSpec(t.index(), t.name(), t.type(), t.shape(),
+                    t.isConstant() && !t.isVariable() ? decode(t) : null, t.isVariable());
+        }
+        for (int t : inputs) {
+            if (specs[t].isConstant()) throw new InvalidModelException("graph input " + specs[t] + " is a constant");
+        }
+
+        List<OpKernel.Prepared> preparedOps = new ArrayList<>(ops.size());
+        for (Operator op : ops) {
+            OpKernel kernel = OpRegistry.kernel(op.opcode());
+            if (kernel == null) {
+                throw new InvalidModelException("op " + op.index() + " " + op.opName()
+                        + " is not supported by tfl4j (supported: " + OpRegistry.supportedOps() + ")");
+            }
+            int[] in = op.inputs();
+            TensorSpec[] inSpecs = new TensorSpec[in.length];
+            for (int i = 0; i < in.length; i++) inSpecs[i] = in[i] < 0 ? null : specs[in[i]];
+            int[] out = op.outputs();
+            TensorSpec[] outSpecs = new TensorSpec[out.length];
+            for (int i = 0; i < out.length; i++) {
+                outSpecs[i] = specs[out[i]];
+                if (outSpecs[i].isConstant()) {
+                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": output "
+                            + outSpecs[i] + " is a constant");
+                }
+            }
+            preparedOps.add(kernel.prepare(new OpContext(op, inSpecs, outSpecs, tfliteThreads)));
+        }
+        this.prepared = List.copyOf(preparedOps);
+
+        Map<TensorType, List<MemoryPlan.Request>> requests = new EnumMap<>(TensorType.class);
+        for (TensorType type : ARENA_TYPES) requests.put(type, new ArrayList<>());
+        for (TensorSpec s : specs) {
+            if (s == null || s.isConstant()) continue;
+            List<MemoryPlan.Request> list = requests.get(s.type());
+            if (list == null) {
+                throw new InvalidModelException(s + ": tfl4j keeps activations only of types " + ARENA_TYPES);
+            }
+            list.add(new MemoryPlan.Request(s.index(), s.elementCount(), first[s.index()], last[s.index()]));
+        }
+        this.plans = new EnumMap<>(TensorType.class);
+        for (TensorType type : ARENA_TYPES) plans.put(type, MemoryPlan.place(requests.get(type), tensorCount));
+
+        for (SignatureDef sig : parsed.signatureDefs()) {
+            if (sig.subgraphIndex() != 0) continue;
+            for (var e : sig.inputs().entrySet()) requireIndexIn(sig, e.getKey(), e.getValue(), inputs, "input");
+            for (var e : sig.outputs().entrySet()) requireIndexIn(sig, e.getKey(), e.getValue(), outputs, "output");
+        }
+    }
+
+    private static void touch(int[] first, int[] last, int t, int step) {
+        first[t] = Math.min(first[t], step);
+        last[t] = Math.max(last[t], step);
+    }
+
+    private static void requireIndexIn(SignatureDef sig, String name, int tensor, int[] list, String what) {
+        for (int t : list) if (t == tensor) return;
+        throw new InvalidModelException("signature '" + sig.key() + "' " + what + " '" + name + "' is tensor "
+                + tensor + ", which is not a subgraph " + what);
+    }
+
+    private static Object decode(Tensor t) {
+        ByteBuffer b = t.data().order(ByteOrder.LITTLE_ENDIAN);
+        int n = t.elementCount();
+        switch (t.type()) {
+            case FLOAT32: {
+                float[] v = new float[n];
+                b.asFloatBuffer().get(v);
+                return v;
+            }
+            case INT32: {
+                int[] v = new int[n];
+                b.asIntBuffer().get(v);
+                return v;
+            }
+            case INT64: {
+                long[] v = new long[n];
+                b.asLongBuffer().get(v);
+                return v;
+            }
+            case BOOL: {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) v[i] = b.get(i) != 0;
+                return v;
+            }
+            default:
+                throw new InvalidModelException(t + ": constants of type " + t.type() + " are not supported");
+        }
+    }
 
     /** Loads and prepares a model file with the reference numerics (TFLite with 1 thread). */
     public static Model load(Path file) {
         return load(file, new Interpreter.Options());
     }
 
+    /**
+     * Loads and prepares a model file.
+     *
+     * @throws org.tfl4j.parser.ModelFormatException when the file is not a readable .tflite model
+     * @throws InvalidModelException when tfl4j cannot run it
+     */
     public static Model load(Path file, Interpreter.Options options) {
-        throw new UnsupportedOperationException("TODO");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidModelException("model file not found: " + file);
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read model file " + file + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new InvalidModelException("model file too large: " + file);
+        }
+        return load(ByteBuffer.wrap(bytes), options);
     }
 
+    /** Loads and prepares a model from its bytes (the buffer's position and limit delimit them). */
     public static Model load(ByteBuffer bytes, Interpreter.Options options) {
-        throw new UnsupportedOperationException("TODO");
+        return new Model(TfliteParser.parse(bytes), options.tfliteThreads());
     }
 
     /** The parsed file. */
     public TfliteModel parsed() {
-        throw new UnsupportedOperationException("TODO");
+        return parsed;
+    }
+
+    /** The TFLite thread count whose arithmetic this model reproduces. */
+    public int tfliteThreads() {
+        return tfliteThreads;
+    }
+
+    public int inputCount() {
+        return inputs.length;
+    }
+
+    public int outputCount() {
+        return outputs.length;
+    }
+
+    public TensorInfo input(int k) {
+        return info(inputs[checkIndex(k, inputs.length, "input")]);
+    }
+
+    public TensorInfo output(int k) {
+        return info(outputs[checkIndex(k, outputs.length, "output")]);
+    }
+
+    /** Bytes of the activation arenas each interpreter of this model allocates. */
+    public long arenaBytes() {
+        long n = 0;
+        for (TensorType type : ARENA_TYPES) n += (long) plans.get(type).arenaSize() * type.byteSize;
+        return n;
+    }
+
+    private TensorInfo info(int tensor) {
+        TensorSpec s = specs[tensor];
+        return new TensorInfo(tensor, s.name(), s.type(), s.shape());
+    }
+
+    static int checkIndex(int k, int n, String what) {
+        if (k < 0 || k >= n) throw new InvalidInputException(what + " index " + k + " out of range: the model has " + n + " " + what + "s");
+        return k;
+    }
+
+    // ---- for Interpreter ----
+
+    TensorSpec spec(int tensor) {
+        return specs[tensor];
+    }
+
+    int[] inputTensors() {
+        return inputs;
+    }
+
+    int[] outputTensors() {
+        return outputs;
+    }
+
+    int[] variableTensors() {
+        return variables;
+    }
+
+    List<OpKernel.Prepared> prepared() {
+        return prepared;
+    }
+
+    MemoryPlan plan(TensorType type) {
+        return plans.get(type);
+    }
+
+    SignatureDef signature(String key) {
+        for (SignatureDef s : parsed.signatureDefs()) if (s.key().equals(key)) return s;
+        StringBuilder keys = new StringBuilder();
+        for (SignatureDef s : parsed.signatureDefs()) keys.append(keys.length() == 0 ? "" : ", ").append(s.key());
+        throw new InvalidInputException("no signature '" + key + "' (the model has: " + (keys.length() == 0 ? "none" : keys) + ")");
     }
 }

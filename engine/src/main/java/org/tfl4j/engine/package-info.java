@@ -1,0 +1,12 @@
+/**
+ * The interpreter: turns a parsed model into a planned graph and runs it.
+ *
+ * <p>Owns: loading ({@link org.tfl4j.engine.Model}: decode constants, prepare every op through
+ * {@link org.tfl4j.engine.ops.OpRegistry}, plan activation memory once with a greedy lifetime-based
+ * planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
+ * nodes run in order, outputs copied out; nothing allocated per inference).
+ *
+ * <p>Data flows one way: bytes → {@code org.tfl4j.parser} → immutable model → planned graph here →
+ * {@code org.tfl4j.kernels} arithmetic → outputs. Nothing here reaches back into the parser's bytes.
+ */
+package org.tfl4j.engine;
