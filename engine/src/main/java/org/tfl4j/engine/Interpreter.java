@@ -152,11 +152,11 @@ public final class Interpreter implements AutoCloseable {
             }
         }
         for (Map.Entry<String, ?> e : inputs.entrySet()) {
-            write(model.spec(sig.inputs().get(e.getKey())), e.getValue(), "signature input '" + e.getKey() + "'");
+            write(model.spec(sig.inputs().get(e.getKey())), e.getValue(), "signature input '" + e.getKey() + "'", -1);
         }
         invoke();
         for (Map.Entry<String, ?> e : outputs.entrySet()) {
-            read(model.spec(sig.outputs().get(e.getKey())), e.getValue(), "signature output '" + e.getKey() + "'");
+            read(model.spec(sig.outputs().get(e.getKey())), e.getValue(), "signature output '" + e.getKey() + "'", -1);
         }
     }
 
@@ -222,7 +222,7 @@ public final class Interpreter implements AutoCloseable {
     public void setInput(int k, Object src) {
         ensureOpen();
         int t = model.inputTensors()[Model.checkIndex(k, model.inputCount(), "input")];
-        write(model.spec(t), src, "input " + k);
+        write(model.spec(t), src, "input", k);
     }
 
     /** Runs the graph on the inputs set so far. */
@@ -236,7 +236,7 @@ public final class Interpreter implements AutoCloseable {
     public void getOutput(int k, Object dst) {
         ensureOpen();
         int t = model.outputTensors()[Model.checkIndex(k, model.outputCount(), "output")];
-        read(model.spec(t), dst, "output " + k);
+        read(model.spec(t), dst, "output", k);
     }
 
     /** Sets every variable tensor (LSTM state) back to zero. */
@@ -267,14 +267,15 @@ public final class Interpreter implements AutoCloseable {
 
     // ---- copying in and out ----
 
-    private void write(TensorSpec s, Object src, String what) {
-        if (src == null) throw new InvalidInputException(what + ": null instead of " + describe(s));
+    /** {@code kind} and {@code index} name the tensor in messages ("input", 0); built only on error. */
+    private void write(TensorSpec s, Object src, String kind, int index) {
+        if (src == null) throw new InvalidInputException(where(kind, index) + ": null instead of " + describe(s));
         Object arena = arenas.array(s);
         int off = arenas.offset(s);
         int n = s.elementCount();
         if (src instanceof ByteBuffer) {
             ByteBuffer b = (ByteBuffer) src;
-            requireBytes(s, b.remaining(), what);
+            requireBytes(s, b.remaining(), kind, index);
             int p = b.position();
             switch (s.type()) {
                 case FLOAT32: for (int i = 0; i < n; i++) ((float[]) arena)[off + i] = b.getFloat(p + 4 * i); break;
@@ -285,24 +286,24 @@ public final class Interpreter implements AutoCloseable {
             }
         } else if (src instanceof Buffer) {
             Buffer b = (Buffer) src;
-            requireBufferType(s, b, what);
-            if (b.remaining() != n) throw mismatch(s, what, b.remaining() + " elements in " + b.getClass().getSimpleName());
+            requireBufferType(s, b, kind, index);
+            if (b.remaining() != n) throw mismatch(s, kind, index, b.remaining() + " elements in " + b.getClass().getSimpleName());
             if (b instanceof FloatBuffer) ((FloatBuffer) b).duplicate().get((float[]) arena, off, n);
             else if (b instanceof IntBuffer) ((IntBuffer) b).duplicate().get((int[]) arena, off, n);
             else ((LongBuffer) b).duplicate().get((long[]) arena, off, n);
         } else {
-            copyArray(s, src, arena, off, true, what);
+            copyArray(s, src, arena, off, true, kind, index);
         }
     }
 
-    private void read(TensorSpec s, Object dst, String what) {
-        if (dst == null) throw new InvalidInputException(what + ": null instead of " + describe(s));
+    private void read(TensorSpec s, Object dst, String kind, int index) {
+        if (dst == null) throw new InvalidInputException(where(kind, index) + ": null instead of " + describe(s));
         Object arena = arenas.array(s);
         int off = arenas.offset(s);
         int n = s.elementCount();
         if (dst instanceof ByteBuffer) {
             ByteBuffer b = (ByteBuffer) dst;
-            requireBytes(s, b.remaining(), what);
+            requireBytes(s, b.remaining(), kind, index);
             int p = b.position();
             switch (s.type()) {
                 case FLOAT32: for (int i = 0; i < n; i++) b.putFloat(p + 4 * i, ((float[]) arena)[off + i]); break;
@@ -313,55 +314,55 @@ public final class Interpreter implements AutoCloseable {
             }
         } else if (dst instanceof Buffer) {
             Buffer b = (Buffer) dst;
-            requireBufferType(s, b, what);
-            if (b.remaining() != n) throw mismatch(s, what, b.remaining() + " elements in " + b.getClass().getSimpleName());
+            requireBufferType(s, b, kind, index);
+            if (b.remaining() != n) throw mismatch(s, kind, index, b.remaining() + " elements in " + b.getClass().getSimpleName());
             if (b instanceof FloatBuffer) ((FloatBuffer) b).duplicate().put((float[]) arena, off, n);
             else if (b instanceof IntBuffer) ((IntBuffer) b).duplicate().put((int[]) arena, off, n);
             else ((LongBuffer) b).duplicate().put((long[]) arena, off, n);
         } else {
-            copyArray(s, dst, arena, off, false, what);
+            copyArray(s, dst, arena, off, false, kind, index);
         }
     }
 
-    private static void requireBytes(TensorSpec s, int bytes, String what) {
+    private static void requireBytes(TensorSpec s, int bytes, String kind, int index) {
         int want = s.elementCount() * s.type().byteSize;
-        if (bytes != want) throw mismatch(s, what, bytes + " bytes in a ByteBuffer (needs " + want + ")");
+        if (bytes != want) throw mismatch(s, kind, index, bytes + " bytes in a ByteBuffer (needs " + want + ")");
     }
 
-    private static void requireBufferType(TensorSpec s, Buffer b, String what) {
+    private static void requireBufferType(TensorSpec s, Buffer b, String kind, int index) {
         boolean ok = (b instanceof FloatBuffer && s.type() == TensorType.FLOAT32)
                 || (b instanceof IntBuffer && s.type() == TensorType.INT32)
                 || (b instanceof LongBuffer && s.type() == TensorType.INT64);
-        if (!ok) throw mismatch(s, what, "a " + b.getClass().getSimpleName());
+        if (!ok) throw mismatch(s, kind, index, "a " + b.getClass().getSimpleName());
     }
 
     /** Copies between a user array (flat, or nested with exactly the tensor's shape) and the arena. */
-    private static void copyArray(TensorSpec s, Object user, Object arena, int off, boolean toArena, String what) {
+    private static void copyArray(TensorSpec s, Object user, Object arena, int off, boolean toArena, String kind, int index) {
         Class<?> c = user.getClass();
-        if (!c.isArray()) throw mismatch(s, what, "a " + c.getSimpleName());
+        if (!c.isArray()) throw mismatch(s, kind, index, "a " + c.getSimpleName());
         Class<?> leaf = c;
         int depth = 0;
         while (leaf.isArray()) {
             leaf = leaf.getComponentType();
             depth++;
         }
-        if (leaf != elementClass(s.type())) throw mismatch(s, what, "a " + c.getSimpleName());
+        if (leaf != elementClass(s.type())) throw mismatch(s, kind, index, "a " + c.getSimpleName());
         int n = s.elementCount();
         if (depth == 1) {
             int len = Array.getLength(user);
-            if (len != n) throw mismatch(s, what, c.getSimpleName().replace("[]", "[" + len + "]"));
+            if (len != n) throw mismatch(s, kind, index, c.getSimpleName().replace("[]", "[" + len + "]"));
             if (toArena) System.arraycopy(user, 0, arena, off, n);
             else System.arraycopy(arena, off, user, 0, n);
             return;
         }
-        if (depth != s.rank()) throw mismatch(s, what, "a " + c.getSimpleName() + " (rank " + depth + ")");
-        copyNested(s, user, 0, arena, off, toArena, what);
+        if (depth != s.rank()) throw mismatch(s, kind, index, "a " + c.getSimpleName() + " (rank " + depth + ")");
+        copyNested(s, user, 0, arena, off, toArena, kind, index);
     }
 
-    private static int copyNested(TensorSpec s, Object user, int dim, Object arena, int off, boolean toArena, String what) {
+    private static int copyNested(TensorSpec s, Object user, int dim, Object arena, int off, boolean toArena, String kind, int index) {
         int len = Array.getLength(user);
         if (len != s.dim(dim)) {
-            throw mismatch(s, what, "an array of length " + len + " in dimension " + dim);
+            throw mismatch(s, kind, index, "an array of length " + len + " in dimension " + dim);
         }
         if (dim == s.rank() - 1) {
             if (toArena) System.arraycopy(user, 0, arena, off, len);
@@ -370,8 +371,8 @@ public final class Interpreter implements AutoCloseable {
         }
         for (int i = 0; i < len; i++) {
             Object sub = Array.get(user, i);
-            if (sub == null) throw mismatch(s, what, "a null row at index " + i + " of dimension " + dim);
-            off = copyNested(s, sub, dim + 1, arena, off, toArena, what);
+            if (sub == null) throw mismatch(s, kind, index, "a null row at index " + i + " of dimension " + dim);
+            off = copyNested(s, sub, dim + 1, arena, off, toArena, kind, index);
         }
         return off;
     }
@@ -390,8 +391,12 @@ public final class Interpreter implements AutoCloseable {
         return "'" + s.name() + "' " + s.type() + Arrays.toString(s.shape());
     }
 
-    private static InvalidInputException mismatch(TensorSpec s, String what, String got) {
-        return new InvalidInputException(what + " " + describe(s) + " cannot take " + got);
+    private static InvalidInputException mismatch(TensorSpec s, String kind, int index, String got) {
+        return new InvalidInputException(where(kind, index) + " " + describe(s) + " cannot take " + got);
+    }
+
+    private static String where(String kind, int index) {
+        return index < 0 ? kind : kind + " " + index;
     }
 
     /** One interpreter's storage: per-type activation arenas, and the model's shared constants. */

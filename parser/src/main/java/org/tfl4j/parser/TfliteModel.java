@@ -19,7 +19,18 @@ public record TfliteModel(int version, String description, List<Subgraph> subgra
     public TfliteModel {
         subgraphs = List.copyOf(subgraphs);
         signatureDefs = List.copyOf(signatureDefs);
-        metadata = Map.copyOf(metadata);
+        // Deep copy: the byte arrays would otherwise let a caller change a shared, "immutable" model.
+        Map<String, byte[]> copy = new java.util.LinkedHashMap<>();
+        metadata.forEach((name, bytes) -> copy.put(name, bytes.clone()));
+        metadata = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** Metadata entries by name, in file order; the arrays are copies. */
+    @Override
+    public Map<String, byte[]> metadata() {
+        Map<String, byte[]> copy = new java.util.LinkedHashMap<>();
+        metadata.forEach((name, bytes) -> copy.put(name, bytes.clone()));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     public Subgraph mainSubgraph() {

@@ -1,0 +1,61 @@
+package org.tfl4j.engine;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** A warmed-up inference on the setInput / invoke / getOutput path allocates no bytes. */
+class ZeroAllocationTest {
+
+    static Path modelsDir() {
+        String dir = System.getProperty("tfl4j.models");
+        if (dir == null) dir = System.getenv("TFL4J_MODELS");
+        return dir == null ? null : Path.of(dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"model_history10_top100.tflite", "recommendation_cnn_i10o100.tflite",
+            "recommendation_rnn_i10o100.tflite", "recommendation_cnn_i10i32o100.tflite"})
+    void inferenceAllocatesNothing(String file) {
+        Path dir = modelsDir();
+        assumeTrue(dir != null && Files.isRegularFile(dir.resolve(file)), "MovieLens models not found (set -Dtfl4j.models)");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes");
+        try (Interpreter interp = new Interpreter(dir.resolve(file))) {
+            int[] history = {2858, 260, 1196, 1210, 480, 2028, 589, 2571, 1270, 593};
+            int[] genres = new int[32];
+            for (int i = 0; i < 20; i++) genres[i] = 1 + i % 18;
+            float[] scores = new float[100];
+            int[] ids = new int[100];
+            int scoresIndex = interp.getOutputTensor(0).dataType() == org.tfl4j.parser.TensorType.FLOAT32 ? 0 : 1;
+            Runnable inference = () -> {
+                interp.setInput(0, history);
+                if (interp.getInputTensorCount() > 1) interp.setInput(1, genres);
+                interp.invoke();
+                interp.getOutput(scoresIndex, scores);
+                interp.getOutput(1 - scoresIndex, ids);
+            };
+            for (int i = 0; i < 5_000; i++) inference.run(); // let the JIT compile the whole path
+            // A one-off allocation (a late JIT event) can land in a round; an allocation per
+            // inference lands in every round. So the best of a few rounds must be exactly zero.
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 5 && best != 0; round++) {
+                long baseline = measure(threads, () -> { }, 500);
+                best = Math.min(best, measure(threads, inference, 500) - baseline);
+            }
+            assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of 5 rounds)");
+        }
+    }
+
+    private static long measure(com.sun.management.ThreadMXBean threads, Runnable r, int n) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) r.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+}
