@@ -1,0 +1,38 @@
+package org.tfl4j.kernels;
+
+/**
+ * FULLY_CONNECTED, float32 (spec 3.8): {@code y[b][o] = clamp(W[o]·x[b] + bias[o], lo, hi)}.
+ *
+ * <p>TFLite runs it as one {@code cpu_backend_gemm} call (weights = row-major lhs, the input rows = rhs
+ * columns) followed by a separate bias add and clamp. With one input row (batch 1, every FC in the
+ * MovieLens models) that is Eigen's row-major GEMV, {@code dot4}, verified bit for bit. With several rows
+ * it is an Eigen GEMM whose order is given by {@link MatMul#cpuBackendGemm}: the spec leaves FC batch &gt; 1
+ * uncharacterised, but the call is the same one CONV_2D makes for its im2col matrix, and single-op probes
+ * (2 to 16 rows, with and without bias) matched TFLite 2.21 bit for bit.
+ */
+public final class FullyConnected {
+    private FullyConnected() {}
+
+    /**
+     * @param x       input rows, {@code [batches, inputSize]}
+     * @param w       weights, {@code [units, inputSize]}
+     * @param bias    {@code [units]}, or null for none
+     * @param actMin  lower clamp of the fused activation (-FLT_MAX for none, 0 for RELU, -1 for RELU_N1_TO_1)
+     * @param actMax  upper clamp (FLT_MAX for none and RELU, 1 for RELU_N1_TO_1, 6 for RELU6)
+     * @param y       output, {@code [batches, units]}
+     */
+    public static void eval(float[] x, int xOff, int batches, int inputSize,
+                            float[] w, int wOff, int units,
+                            float[] bias, int biasOff,
+                            float actMin, float actMax,
+                            float[] y, int yOff) {
+        for (int b = 0; b < batches; b++) {
+            for (int o = 0; o < units; o++) {
+                float v = MatMul.cpuBackendGemm(w, wOff + o * inputSize, x, xOff + b * inputSize, inputSize,
+                        o, b, units, batches);
+                if (bias != null) v = v + bias[biasOff + o];
+                y[yOff + b * units + o] = TfliteMath.activation(v, actMin, actMax);
+            }
+        }
+    }
+}

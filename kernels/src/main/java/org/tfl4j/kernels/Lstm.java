@@ -1,0 +1,244 @@
+package org.tfl4j.kernels;
+
+import java.util.Arrays;
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (spec 3.10): TFLite's {@code lstm_eval} float path, one step per
+ * time step, with optional CIFG (no input gate: {@code i = 1 - f}), peepholes and projection. Layer norm
+ * and diagonal recurrent weights are not supported (the op rejects them).
+ *
+ * <p>Per step, for each gate (input, forget, cell, then the cell update, then output):
+ * <pre>
+ *   acc = bias                                     // [rows, cells]
+ *   if the step's input is not all zeros: acc = FC(W, x, acc)
+ *   acc = FC(R, h, acc)
+ *   peephole: acc = ftz(acc + ftz(p * c))          // forget/input use the old c, output the new c
+ *   i, f, o = logistic(acc);  g = act(acc)
+ *   c = ftz(ftz(f * c) + ftz(g * i))  then clip     // CIFG: i = 1 - f
+ *   hidden = ftz(o * act(c));  h = projection ? clip(FC(P, hidden, projBias)) : hidden
+ * </pre>
+ * {@code FC(M, v, acc)} is TFLite's FULLY_CONNECTED call with the accumulator as bias: for one row
+ * {@code clamp(ftz(dot4(M[j], v) + acc), ±FLT_MAX)}; for several rows (time-major with batch &gt; 1) an Eigen
+ * GEMM ({@link MatMul#cpuBackendGemm}), clamped, then the accumulator added. Batch-major input runs each
+ * batch as its own sequence of one-row steps, as TFLite does. The logistic of a gate uses the packet or
+ * scalar path by where the gate's buffer sits in TFLite's 64-byte-aligned scratch tensor ({@link Logistic}).
+ *
+ * <p>The spec verifies the MovieLens configuration (batch-major, batch 1, no CIFG/peephole/projection,
+ * TANH); time-major batches, CIFG, peepholes, projection, RELU-type activations and cell counts that are
+ * not a multiple of 4 follow TFLite's lstm_eval.cc and matched TFLite 2.21 bit for bit in single-op probes.
+ *
+ * <p>State: {@code h [batches, outputSize]} and {@code c [batches, cells]} are read at the start and hold
+ * the final state at the end (TFLite's variable tensors).
+ */
+public final class Lstm {
+
+    /** The activation TFLite applies to the cell gate and to the cell state (ApplyActivationToVector). */
+    public enum Activation {
+        TANH, RELU, RELU_N1_TO_1, RELU6;
+
+        /** C++ {@code std::max(0.0f, v)} etc.: unlike the FC clamp, RELU maps -0.0 and NaN to +0. */
+        float apply(float v) {
+            switch (this) {
+                case TANH: return TfliteMath.tanh(v);
+                case RELU: return TfliteMath.stdMax(0f, v);
+                case RELU_N1_TO_1: return TfliteMath.stdMax(-1f, TfliteMath.stdMin(v, 1f));
+                case RELU6: return TfliteMath.stdMax(0f, TfliteMath.stdMin(v, 6f));
+                default: throw new AssertionError(this);
+            }
+        }
+    }
+
+    /**
+     * Sizes and options.
+     *
+     * @param steps      time steps T
+     * @param timeMajor  input {@code [T, batches, inputSize]} if true, else {@code [batches, T, inputSize]}
+     * @param cellClip   clip of the cell state, 0 for none
+     * @param projClip   clip of the projection output, 0 for none
+     */
+    public record Config(int batches, int steps, int inputSize, int cells, int outputSize, boolean timeMajor,
+                         Activation activation, float cellClip, float projClip) {}
+
+    /**
+     * The tensors of one gate (array + offset of element 0 each).
+     *
+     * @param inputWeights     {@code [cells, inputSize]}
+     * @param recurrentWeights {@code [cells, outputSize]}
+     * @param peephole         {@code [cells]}, or null
+     * @param bias             {@code [cells]}
+     */
+    public record Gate(float[] inputWeights, int inputWeightsOff, float[] recurrentWeights, int recurrentWeightsOff,
+                       float[] peephole, int peepholeOff, float[] bias, int biasOff) {}
+
+    /**
+     * The optional projection.
+     *
+     * @param weights {@code [outputSize, cells]}
+     * @param bias    {@code [outputSize]}, or null
+     */
+    public record Projection(float[] weights, int weightsOff, float[] bias, int biasOff) {}
+
+    private final Config cfg;
+    private final Gate inputGate; // null with CIFG
+    private final Gate forgetGate;
+    private final Gate cellGate;
+    private final Gate outputGate;
+    private final Projection projection; // may be null
+    private final int rowsPerStep;       // batches for time-major, 1 for batch-major
+    // Gate buffers of one step, [rowsPerStep, cells] each.
+    private final float[] input;
+    private final float[] forget;
+    private final float[] cell;
+    private final float[] output;
+    private final float[] hidden;
+
+    /** {@code inputGate} null means CIFG; {@code projection} null means none (then outputSize == cells). */
+    public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection) {
+        this.cfg = config;
+        this.inputGate = inputGate;
+        this.forgetGate = forgetGate;
+        this.cellGate = cellGate;
+        this.outputGate = outputGate;
+        this.projection = projection;
+        this.rowsPerStep = config.timeMajor() ? config.batches() : 1;
+        int n = rowsPerStep * config.cells();
+        this.input = new float[n];
+        this.forget = new float[n];
+        this.cell = new float[n];
+        this.output = new float[n];
+        this.hidden = new float[n];
+    }
+
+    /**
+     * Runs the whole sequence.
+     *
+     * @param x input sequence (layout per {@link Config#timeMajor()})
+     * @param h output state {@code [batches, outputSize]}, read and updated
+     * @param c cell state {@code [batches, cells]}, read and updated
+     * @param y output sequence, same layout as x with {@code outputSize} per row
+     */
+    public void eval(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff) {
+        int in = cfg.inputSize(), out = cfg.outputSize(), batches = cfg.batches(), steps = cfg.steps();
+        if (cfg.timeMajor()) {
+            for (int t = 0; t < steps; t++) {
+                step(x, xOff + t * batches * in, h, hOff, c, cOff, y, yOff + t * batches * out, 0);
+            }
+        } else {
+            for (int b = 0; b < batches; b++) {
+                for (int t = 0; t < steps; t++) {
+                    int row = b * steps + t;
+                    step(x, xOff + row * in, h, hOff + b * out, c, cOff + b * cfg.cells(),
+                            y, yOff + row * out, b);
+                }
+            }
+        }
+    }
+
+    /** One time step over {@link #rowsPerStep} rows; {@code batch} places the gate buffers (batch-major). */
+    private void step(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff,
+                      int batch) {
+        int rows = rowsPerStep, cells = cfg.cells(), n = rows * cells;
+        boolean zeroInput = isZero(x, xOff, rows * cfg.inputSize());
+        boolean cifg = inputGate == null;
+
+        if (!cifg) {
+            gate(inputGate, input, x, xOff, zeroInput, h, hOff, c, cOff);
+            Logistic.eval(input, 0, input, 0, n, scratchPhase(0, batch));
+        }
+        gate(forgetGate, forget, x, xOff, zeroInput, h, hOff, c, cOff);
+        Logistic.eval(forget, 0, forget, 0, n, scratchPhase(cifg ? 1 : 2, batch));
+        gate(cellGate, cell, x, xOff, zeroInput, h, hOff, c, cOff);
+        for (int i = 0; i < n; i++) cell[i] = cfg.activation().apply(cell[i]);
+
+        for (int i = 0; i < n; i++) {
+            float kept = TfliteMath.ftz(forget[i] * c[cOff + i]);
+            float inputScale = cifg ? TfliteMath.ftz(1.0f - forget[i]) : input[i];
+            float added = TfliteMath.ftz(cell[i] * inputScale);
+            float next = TfliteMath.ftz(kept + added);
+            c[cOff + i] = cfg.cellClip() > 0 ? clip(next, cfg.cellClip()) : next;
+        }
+
+        gate(outputGate, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
+        Logistic.eval(output, 0, output, 0, n, scratchPhase(cifg ? 2 : 3, batch));
+        for (int i = 0; i < n; i++) {
+            hidden[i] = TfliteMath.ftz(output[i] * cfg.activation().apply(c[cOff + i]));
+        }
+
+        int out = cfg.outputSize();
+        if (projection != null) {
+            for (int r = 0; r < rows; r++) {
+                int row = hOff + r * out;
+                if (projection.bias() != null) {
+                    System.arraycopy(projection.bias(), projection.biasOff(), h, row, out);
+                } else {
+                    Arrays.fill(h, row, row + out, 0f);
+                }
+            }
+            accumulateProduct(projection.weights(), projection.weightsOff(), cells, hidden, 0, h, hOff, out);
+            if (cfg.projClip() > 0) {
+                for (int i = 0; i < rows * out; i++) h[hOff + i] = clip(h[hOff + i], cfg.projClip());
+            }
+        } else {
+            System.arraycopy(hidden, 0, h, hOff, n);
+        }
+        System.arraycopy(h, hOff, y, yOff, rows * out);
+    }
+
+    /** acc = bias, + W·x (unless x is all zeros), + R·h, + peephole·c: the gate before its activation. */
+    private void gate(Gate g, float[] acc, float[] x, int xOff, boolean zeroInput,
+                      float[] h, int hOff, float[] c, int cOff) {
+        int cells = cfg.cells();
+        for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, r * cells, cells);
+        if (!zeroInput) {
+            accumulateProduct(g.inputWeights(), g.inputWeightsOff(), cfg.inputSize(), x, xOff, acc, 0, cells);
+        }
+        accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), cfg.outputSize(), h, hOff, acc, 0, cells);
+        if (g.peephole() != null) {
+            for (int r = 0; r < rowsPerStep; r++) {
+                for (int j = 0; j < cells; j++) {
+                    int i = r * cells + j;
+                    acc[i] = TfliteMath.ftz(acc[i] + TfliteMath.ftz(g.peephole()[g.peepholeOff() + j] * c[cOff + i]));
+                }
+            }
+        }
+    }
+
+    /**
+     * acc[r][j] (units per row) = TFLite's FC of matrix {@code m [units, depth]} and vector row {@code v[r]}
+     * with the accumulator as its bias (see the class comment for one row vs several).
+     */
+    private void accumulateProduct(float[] m, int mOff, int depth, float[] v, int vOff,
+                                   float[] acc, int accOff, int units) {
+        int rows = rowsPerStep;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < units; j++) {
+                float product = MatMul.cpuBackendGemm(m, mOff + j * depth, v, vOff + r * depth, depth, j, r, units, rows);
+                int i = accOff + r * units + j;
+                acc[i] = rows == 1
+                        ? TfliteMath.activation(TfliteMath.ftz(product + acc[i]), -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX)
+                        : TfliteMath.ftz(TfliteMath.activation(product, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX) + acc[i]);
+            }
+        }
+    }
+
+    /**
+     * Offset mod 4 (in floats) of a gate buffer from TFLite's 64-byte-aligned scratch tensor, which holds
+     * [input,] cell, forget, output gates of {@code batches × cells} floats each, in that order; a
+     * batch-major step works on batch {@code batch}'s row of each.
+     */
+    private int scratchPhase(int slot, int batch) {
+        int offset = slot * cfg.batches() * cfg.cells() + (cfg.timeMajor() ? 0 : batch * cfg.cells());
+        return offset & 3;
+    }
+
+    /** TFLite's CwiseClipping: {@code std::max(std::min(limit, v), -limit)} (a NaN becomes +limit). */
+    private static float clip(float v, float limit) {
+        return TfliteMath.stdMax(TfliteMath.stdMin(limit, v), -limit);
+    }
+
+    /** TFLite's IsZeroVector under DAZ: subnormals compare equal to zero. */
+    private static boolean isZero(float[] v, int off, int n) {
+        for (int i = 0; i < n; i++) if (TfliteMath.ftz(v[off + i]) != 0f) return false;
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * Float32 kernels that reproduce the arithmetic of TFLite 2.21's builtin kernels on x86-64 bit for bit
+ * (SSE2 build, XNNPACK off; see the numerics spec): the scalar references, which later Vector API twins
+ * are tested against.
+ *
+ * <p>What this package owns: {@link org.tfl4j.kernels.TfliteMath} (flush-to-zero, C++ {@code std::min/max},
+ * the dot-product orders of Eigen's matrix kernels, Eigen's logistic and tanh, glibc's {@code expf}),
+ * {@link org.tfl4j.kernels.MatMul} (which order each output of a matrix product gets), and one class per
+ * op: {@link org.tfl4j.kernels.FullyConnected}, {@link org.tfl4j.kernels.Conv2D},
+ * {@link org.tfl4j.kernels.Lstm}, {@link org.tfl4j.kernels.Logistic}, {@link org.tfl4j.kernels.Tanh}.
+ *
+ * <p>Conventions: tensors are passed as an array plus the offset of element 0 ({@code float[] x, int xOff}),
+ * dimensions as ints, activations as a clamp range. Kernels know nothing of the model parser or the engine;
+ * classes that need scratch space allocate it in their constructor, and no eval method allocates. Every
+ * float operation rounds to float32 in the written order: no {@code Math.fma}, no double accumulation, no
+ * {@code Math.min/max} (whose treatment of -0.0 and NaN differs from C++).
+ */
+package org.tfl4j.kernels;
