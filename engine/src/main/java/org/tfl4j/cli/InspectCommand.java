@@ -1,0 +1,142 @@
+package org.tfl4j.cli;
+
+import org.tfl4j.parser.Operator;
+import org.tfl4j.parser.SignatureDef;
+import org.tfl4j.parser.Subgraph;
+import org.tfl4j.parser.Tensor;
+import org.tfl4j.parser.TfliteModel;
+import org.tfl4j.parser.TfliteParser;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code tfl4j inspect MODEL}: what a model file holds, read with the parser only (so it also works
+ * for models the engine cannot run).
+ */
+final class InspectCommand {
+    static final Set<String> OPTIONS = Set.of("--models");
+
+    static final String USAGE = String.join("\n",
+            "Usage: tfl4j inspect MODEL [--models DIR]",
+            "",
+            "Shows a .tflite model's inputs, outputs (name, type, shape), signatures and the ops of its",
+            "main subgraph: index, op, input and output shapes, and the parameters (elements) and bytes",
+            "of the op's constant inputs ('const'; 'var' marks state such as LSTM h and c, '-' an absent",
+            "optional input); then totals over the distinct constant tensors the ops use.",
+            "",
+            "  MODEL         a .tflite path or one of bow, cnn, rnn, cnn-genre",
+            "  --models DIR  folder with the model files (then $TFL4J_MODELS, then ~/.cache/tfl4j/models)");
+
+    private InspectCommand() {}
+
+    static int run(Args args, ModelStore store, PrintStream out) throws IOException {
+        if (args.positional.size() != 1) {
+            throw new UsageException("inspect takes one MODEL, got " + args.positional.size() + "; see 'tfl4j inspect --help'");
+        }
+        Path file = store.model(args.positional.get(0));
+        TfliteModel m = TfliteParser.parse(file);
+        print(file, m, out);
+        return 0;
+    }
+
+    static void print(Path file, TfliteModel m, PrintStream out) {
+        out.printf(Locale.ROOT, "model        %s (%,d bytes)%n", file, m.fileSize());
+        String runtime = m.metadataString("min_runtime_version");
+        out.printf(Locale.ROOT, "schema       version %d, description \"%s\"%s%n", m.version(), m.description(),
+                runtime == null ? "" : ", min_runtime_version " + runtime);
+        StringBuilder sgs = new StringBuilder();
+        for (Subgraph s : m.subgraphs()) {
+            sgs.append(sgs.length() == 0 ? "" : "; ").append(s.index()).append(" \"").append(s.name()).append("\" ")
+                    .append(s.tensors().size()).append(" tensors, ").append(s.operators().size()).append(" ops");
+        }
+        out.printf(Locale.ROOT, "subgraphs    %d: %s%n", m.subgraphs().size(), sgs);
+
+        Subgraph g = m.mainSubgraph();
+        out.println("inputs");
+        int[] inputs = g.inputs();
+        for (int k = 0; k < inputs.length; k++) printIo(out, k, g.tensor(inputs[k]));
+        out.println("outputs");
+        int[] outputs = g.outputs();
+        for (int k = 0; k < outputs.length; k++) printIo(out, k, g.tensor(outputs[k]));
+
+        if (m.signatureDefs().isEmpty()) {
+            out.println("signatures   none");
+        } else {
+            out.println("signatures");
+            for (SignatureDef s : m.signatureDefs()) {
+                out.printf(Locale.ROOT, "  %s (subgraph %d)%n", s.key(), s.subgraphIndex());
+                Subgraph sg = s.subgraphIndex() < m.subgraphs().size() ? m.subgraphs().get(s.subgraphIndex()) : null;
+                for (Map.Entry<String, Integer> e : s.inputs().entrySet()) printSignatureEntry(out, "input ", e, sg);
+                for (Map.Entry<String, Integer> e : s.outputs().entrySet()) printSignatureEntry(out, "output", e, sg);
+            }
+        }
+
+        List<Operator> ops = g.operators();
+        out.printf(Locale.ROOT, "ops of subgraph 0 (params and bytes: the op's constant inputs)%n");
+        int nameWidth = 2;
+        for (Operator op : ops) nameWidth = Math.max(nameWidth, op.opName().length());
+        out.printf(Locale.ROOT, "  %3s  %-" + nameWidth + "s  %10s  %11s  %s%n", "#", "op", "params", "bytes", "inputs -> outputs");
+        Set<Integer> constants = new HashSet<>();
+        long totalParams = 0;
+        long totalBytes = 0;
+        for (Operator op : ops) {
+            long params = 0;
+            long bytes = 0;
+            StringBuilder shapes = new StringBuilder();
+            int[] in = op.inputs();
+            for (int i = 0; i < in.length; i++) {
+                shapes.append(i == 0 ? "" : ", ");
+                if (in[i] < 0) {
+                    shapes.append('-');
+                    continue;
+                }
+                Tensor t = g.tensor(in[i]);
+                if (t.isConstant()) {
+                    shapes.append("const ");
+                    params += t.elementCount();
+                    bytes += constantBytes(t);
+                    if (constants.add(t.index())) {
+                        totalParams += t.elementCount();
+                        totalBytes += constantBytes(t);
+                    }
+                }
+                if (t.isVariable()) shapes.append("var ");
+                shapes.append(typeAndShape(t));
+            }
+            shapes.append(" -> ");
+            int[] o = op.outputs();
+            for (int i = 0; i < o.length; i++) shapes.append(i == 0 ? "" : ", ").append(typeAndShape(g.tensor(o[i])));
+            out.printf(Locale.ROOT, "  %3d  %-" + nameWidth + "s  %,10d  %,11d  %s%n", op.index(), op.opName(), params, bytes, shapes);
+        }
+        out.printf(Locale.ROOT, "total        %d ops, %,d parameters, %,d bytes in %d constant tensors%n",
+                ops.size(), totalParams, totalBytes, constants.size());
+    }
+
+    private static long constantBytes(Tensor t) {
+        return t.data().remaining();
+    }
+
+    private static void printIo(PrintStream out, int k, Tensor t) {
+        out.printf(Locale.ROOT, "  %d  %-40s %-18s (tensor %d)%n", k, t.name(), typeAndShape(t), t.index());
+    }
+
+    private static void printSignatureEntry(PrintStream out, String kind, Map.Entry<String, Integer> e, Subgraph sg) {
+        int t = e.getValue();
+        String what = sg != null && t >= 0 && t < sg.tensors().size() ? typeAndShape(sg.tensor(t)) + " '" + sg.tensor(t).name() + "'" : "?";
+        out.printf(Locale.ROOT, "    %s %-24s tensor %d %s%n", kind, e.getKey(), t, what);
+    }
+
+    static String typeAndShape(Tensor t) {
+        StringBuilder sb = new StringBuilder(t.type().name().toLowerCase(Locale.ROOT)).append('[');
+        int[] shape = t.shape();
+        for (int i = 0; i < shape.length; i++) sb.append(i == 0 ? "" : ",").append(shape[i]);
+        return sb.append(']').toString();
+    }
+}
