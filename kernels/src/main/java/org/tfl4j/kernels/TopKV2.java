@@ -1,0 +1,224 @@
+package org.tfl4j.kernels;
+
+/**
+ * TOPK_V2 over the last dimension: for each row, the {@code k} largest values in descending order
+ * with their positions; equal values (+0.0 and -0.0 are equal) keep the smaller position first.
+ * Float comparisons run under DAZ as in TFLite: subnormals rank as zeros (tied with ±0). Values are
+ * bit copies of the selected inputs.
+ *
+ * <p>The selection follows TFLite 2.21's TopContainer step for step: the first {@code k + 1}
+ * positions become a heap (ordered so its root is the worst of them), the root is dropped, then
+ * every later position that beats the root replaces it; finally the heap is sorted. The heap moves
+ * are those of libstdc++'s {@code make_heap}/{@code pop_heap}/{@code push_heap}/{@code sort_heap}
+ * (sift the hole down to a leaf, then the value up). For ordinary values any correct top-k gives
+ * the same answer; following the same steps also gives TFLite's answer when NaN is present, where
+ * the comparison is no ordering at all (NaN neither beats nor loses to anything, so ties are
+ * decided by position) and the outcome depends on the exact sequence of comparisons. That holds
+ * when {@code k} is smaller than the row; when {@code k} equals the row length TFLite calls
+ * {@code std::sort} instead and rows containing NaN may come out in a different order here.
+ *
+ * <p>Cost per row: one comparison with the cached worst value per element once the heap is full,
+ * plus {@code O(log k)} per replacement (about {@code k ln(n/k)} of them for values in random
+ * order) and {@code O(k log k)} to sort; for 3953 logits and k = 100, a few thousand comparisons.
+ * {@code scratch} must hold {@code k + 1} ints; {@code k >= 1} and {@code k <= rowSize}.
+ */
+public final class TopKV2 {
+    private TopKV2() {}
+
+    public static void float32(float[] x, int xOffset, int rows, int rowSize, int k,
+                               float[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
+        int[] heap = scratch;
+        for (int row = 0; row < rows; row++) {
+            int base = xOffset + row * rowSize;
+            int kept = Math.min(k + 1, rowSize);
+            for (int c = 0; c < kept; c++) heap[c] = c;
+            if (rowSize > k) {
+                makeHeap(x, base, heap, k + 1);
+                popHeap(x, base, heap, k + 1); // drop the worst of the first k + 1
+                float worst = TfliteMath.ftz(x[base + heap[0]]);
+                for (int c = k + 1; c < rowSize; c++) {
+                    // A later position loses ties, so only a strictly larger value beats the root
+                    // (exactly TFLite's comparison, NaN included: it never beats and is never beaten).
+                    if (TfliteMath.ftz(x[base + c]) > worst) {
+                        popHeap(x, base, heap, k);
+                        heap[k - 1] = c;
+                        pushHeap(x, base, heap, k);
+                        worst = TfliteMath.ftz(x[base + heap[0]]);
+                    }
+                }
+            } else {
+                makeHeap(x, base, heap, k); // k == rowSize: every position is kept
+            }
+            sortHeap(x, base, heap, k);
+            for (int j = 0; j < k; j++) {
+                indices[indicesOffset + row * k + j] = heap[j];
+                values[valuesOffset + row * k + j] = x[base + heap[j]];
+            }
+        }
+    }
+
+    /** True when position {@code a} ranks before {@code b}: a larger value, or an equal one earlier. */
+    private static boolean before(float[] x, int base, int a, int b) {
+        float va = TfliteMath.ftz(x[base + a]);
+        float vb = TfliteMath.ftz(x[base + b]);
+        if (vb < va) return true;
+        if (vb > va) return false;
+        return a < b;
+    }
+
+    /** Moves the hole at {@code hole} down to a leaf along the later-ranked children, then sifts {@code value} up. */
+    private static void adjustHeap(float[] x, int base, int[] heap, int hole, int len, int value) {
+        int top = hole;
+        int child = hole;
+        while (child < (len - 1) / 2) {
+            child = 2 * (child + 1);
+            if (before(x, base, heap[child], heap[child - 1])) child--;
+            heap[hole] = heap[child];
+            hole = child;
+        }
+        if ((len & 1) == 0 && child == (len - 2) / 2) {
+            child = 2 * (child + 1);
+            heap[hole] = heap[child - 1];
+            hole = child - 1;
+        }
+        siftUp(x, base, heap, hole, top, value);
+    }
+
+    private static void siftUp(float[] x, int base, int[] heap, int hole, int top, int value) {
+        int parent = (hole - 1) / 2;
+        while (hole > top && before(x, base, heap[parent], value)) {
+            heap[hole] = heap[parent];
+            hole = parent;
+            parent = (hole - 1) / 2;
+        }
+        heap[hole] = value;
+    }
+
+    private static void makeHeap(float[] x, int base, int[] heap, int len) {
+        if (len < 2) return;
+        for (int parent = (len - 2) / 2; ; parent--) {
+            adjustHeap(x, base, heap, parent, len, heap[parent]);
+            if (parent == 0) return;
+        }
+    }
+
+    /** Moves the root to {@code heap[len - 1]} and restores the heap on the first {@code len - 1}. */
+    private static void popHeap(float[] x, int base, int[] heap, int len) {
+        if (len < 2) return;
+        int last = len - 1;
+        int value = heap[last];
+        heap[last] = heap[0];
+        adjustHeap(x, base, heap, 0, last, value);
+    }
+
+    /** Adds {@code heap[len - 1]} to the heap on the first {@code len - 1}. */
+    private static void pushHeap(float[] x, int base, int[] heap, int len) {
+        siftUp(x, base, heap, len - 1, 0, heap[len - 1]);
+    }
+
+    /** Sorts a heap into ranking order (best first). */
+    private static void sortHeap(float[] x, int base, int[] heap, int len) {
+        while (len > 1) {
+            len--;
+            int value = heap[len];
+            heap[len] = heap[0];
+            adjustHeap(x, base, heap, 0, len, value);
+        }
+    }
+
+    // ---- int32: the same steps over int values ------------------------------------------------
+
+    public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
+                             int[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
+        int[] heap = scratch;
+        for (int row = 0; row < rows; row++) {
+            int base = xOffset + row * rowSize;
+            int kept = Math.min(k + 1, rowSize);
+            for (int c = 0; c < kept; c++) heap[c] = c;
+            if (rowSize > k) {
+                makeHeap(x, base, heap, k + 1);
+                popHeap(x, base, heap, k + 1);
+                int worst = x[base + heap[0]];
+                for (int c = k + 1; c < rowSize; c++) {
+                    if (x[base + c] > worst) {
+                        popHeap(x, base, heap, k);
+                        heap[k - 1] = c;
+                        pushHeap(x, base, heap, k);
+                        worst = x[base + heap[0]];
+                    }
+                }
+            } else {
+                makeHeap(x, base, heap, k);
+            }
+            sortHeap(x, base, heap, k);
+            for (int j = 0; j < k; j++) {
+                indices[indicesOffset + row * k + j] = heap[j];
+                values[valuesOffset + row * k + j] = x[base + heap[j]];
+            }
+        }
+    }
+
+    private static boolean before(int[] x, int base, int a, int b) {
+        int va = x[base + a];
+        int vb = x[base + b];
+        if (vb < va) return true;
+        if (vb > va) return false;
+        return a < b;
+    }
+
+    private static void adjustHeap(int[] x, int base, int[] heap, int hole, int len, int value) {
+        int top = hole;
+        int child = hole;
+        while (child < (len - 1) / 2) {
+            child = 2 * (child + 1);
+            if (before(x, base, heap[child], heap[child - 1])) child--;
+            heap[hole] = heap[child];
+            hole = child;
+        }
+        if ((len & 1) == 0 && child == (len - 2) / 2) {
+            child = 2 * (child + 1);
+            heap[hole] = heap[child - 1];
+            hole = child - 1;
+        }
+        siftUp(x, base, heap, hole, top, value);
+    }
+
+    private static void siftUp(int[] x, int base, int[] heap, int hole, int top, int value) {
+        int parent = (hole - 1) / 2;
+        while (hole > top && before(x, base, heap[parent], value)) {
+            heap[hole] = heap[parent];
+            hole = parent;
+            parent = (hole - 1) / 2;
+        }
+        heap[hole] = value;
+    }
+
+    private static void makeHeap(int[] x, int base, int[] heap, int len) {
+        if (len < 2) return;
+        for (int parent = (len - 2) / 2; ; parent--) {
+            adjustHeap(x, base, heap, parent, len, heap[parent]);
+            if (parent == 0) return;
+        }
+    }
+
+    private static void popHeap(int[] x, int base, int[] heap, int len) {
+        if (len < 2) return;
+        int last = len - 1;
+        int value = heap[last];
+        heap[last] = heap[0];
+        adjustHeap(x, base, heap, 0, last, value);
+    }
+
+    private static void pushHeap(int[] x, int base, int[] heap, int len) {
+        siftUp(x, base, heap, len - 1, 0, heap[len - 1]);
+    }
+
+    private static void sortHeap(int[] x, int base, int[] heap, int len) {
+        while (len > 1) {
+            len--;
+            int value = heap[len];
+            heap[len] = heap[0];
+            adjustHeap(x, base, heap, 0, len, value);
+        }
+    }
+}
