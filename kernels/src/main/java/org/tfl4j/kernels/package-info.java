@@ -7,7 +7,12 @@
  * the dot-product orders of Eigen's matrix kernels, Eigen's logistic and tanh, glibc's {@code expf}),
  * {@link org.tfl4j.kernels.MatMul} (which order each output of a matrix product gets), and one class per
  * op: {@link org.tfl4j.kernels.FullyConnected}, {@link org.tfl4j.kernels.Conv2D},
- * {@link org.tfl4j.kernels.Lstm}, {@link org.tfl4j.kernels.Logistic}, {@link org.tfl4j.kernels.Tanh}.
+ * {@link org.tfl4j.kernels.Lstm}, {@link org.tfl4j.kernels.Logistic}, {@link org.tfl4j.kernels.Tanh},
+ * {@link org.tfl4j.kernels.Mul}, {@link org.tfl4j.kernels.Div}, {@link org.tfl4j.kernels.NotEqual},
+ * {@link org.tfl4j.kernels.Cast}, {@link org.tfl4j.kernels.Select}, {@link org.tfl4j.kernels.Sum},
+ * {@link org.tfl4j.kernels.ReduceMax}, {@link org.tfl4j.kernels.Gather}, {@link org.tfl4j.kernels.Reshape},
+ * {@link org.tfl4j.kernels.Concatenation}, {@link org.tfl4j.kernels.StridedSlice},
+ * {@link org.tfl4j.kernels.TopKV2}.
  *
  * <p>Conventions: tensors are passed as an array plus the offset of element 0 ({@code float[] x, int xOff}),
  * dimensions as ints, activations as a clamp range. Kernels know nothing of the model parser or the engine;

@@ -1,8 +1,6 @@
 package org.tfl4j.engine.ops;
 
 import org.tfl4j.kernels.Conv2D;
-import org.tfl4j.kernels.TfliteMath;
-import org.tfl4j.parser.Activation;
 import org.tfl4j.parser.OpOptions;
 import org.tfl4j.parser.Padding;
 import org.tfl4j.parser.TensorType;
@@ -50,7 +48,7 @@ final class Conv2DOp implements OpKernel {
             throw ctx.fail("dilations " + options.dilationH() + "x" + options.dilationW() + " must be positive");
         }
         if (options.padding() == null) throw ctx.fail("has an unknown padding code");
-        float[] range = activationRange(ctx, options.activation());
+        float[] range = ActivationRange.floatRange(ctx, options.activation());
         float lo = range[0], hi = range[1];
 
         Conv2D.Geometry g = Conv2D.Geometry.of(input.dim(0), input.dim(1), input.dim(2), channels, outChannels,
@@ -74,17 +72,5 @@ final class Conv2DOp implements OpKernel {
             int bOff = buffers.offset(bias);
             return () -> conv.eval(x, xOff, f, fOff, b, bOff, y, yOff);
         };
-    }
-
-    /** TFLite's CalculateActivationRange; TANH and SIGN_BIT are rejected (TFLite would run them as NONE). */
-    private static float[] activationRange(OpContext ctx, Activation activation) {
-        if (activation == null) throw ctx.fail("has an unknown fused activation code");
-        switch (activation) {
-            case NONE: return new float[] {-TfliteMath.FLT_MAX, TfliteMath.FLT_MAX};
-            case RELU: return new float[] {0f, TfliteMath.FLT_MAX};
-            case RELU_N1_TO_1: return new float[] {-1f, 1f};
-            case RELU6: return new float[] {0f, 6f};
-            default: throw ctx.fail("fused activation " + activation + " is not supported (NONE, RELU, RELU_N1_TO_1, RELU6)");
-        }
     }
 }

@@ -24,7 +24,7 @@ final class DivOp implements OpKernel {
         Broadcast g = Broadcast.of(ctx, a, b);
         ctx.requireOutputShape(0, g.outputShape);
         if (a.type() == TensorType.FLOAT32) {
-            float[] range = ArithmeticActivation.floatRange(ctx, options.activation());
+            float[] range = ActivationRange.floatRange(ctx, options.activation());
             float lo = range[0], hi = range[1];
             return buffers -> {
                 float[] x = buffers.floats(a);
@@ -34,7 +34,7 @@ final class DivOp implements OpKernel {
                 return () -> Div.float32(x, xo, y, yo, z, zo, g.aOuter, g.bOuter, g.inner, g.aStep, g.bStep, lo, hi);
             };
         }
-        int[] range = ArithmeticActivation.intRange(ctx, options.activation());
+        int[] range = ActivationRange.intRange(ctx, options.activation());
         int lo = range[0], hi = range[1];
         int divisors = b.elementCount();
         if (b.isConstant() && Div.firstZero(b.constInts(), 0, divisors) >= 0) {

@@ -1,12 +1,9 @@
 package org.tfl4j.engine.ops;
 
 import org.tfl4j.kernels.FullyConnected;
-import org.tfl4j.kernels.TfliteMath;
-import org.tfl4j.parser.Activation;
 import org.tfl4j.parser.OpOptions;
 import org.tfl4j.parser.TensorType;
 
-import java.util.Arrays;
 
 /**
  * FULLY_CONNECTED, float32 (see {@link FullyConnected}): input {@code [..., in]} read as
@@ -44,7 +41,7 @@ final class FullyConnectedOp implements OpKernel {
                 throw ctx.fail("bias " + bias + " has " + bias.elementCount() + " elements, expected " + units);
             }
         }
-        float[] range = activationRange(ctx, options.activation());
+        float[] range = ActivationRange.floatRange(ctx, options.activation());
         float lo = range[0], hi = range[1];
 
         int[] outShape;
@@ -68,19 +65,5 @@ final class FullyConnectedOp implements OpKernel {
             int bOff = bias == null ? 0 : buffers.offset(bias);
             return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, b, bOff, lo, hi, y, yOff);
         };
-    }
-
-    /** TFLite's CalculateActivationRange for the clamping activations FULLY_CONNECTED accepts. */
-    private static float[] activationRange(OpContext ctx, Activation activation) {
-        if (activation == null) throw ctx.fail("has an unknown fused activation code");
-        switch (activation) {
-            case NONE: return new float[] {-TfliteMath.FLT_MAX, TfliteMath.FLT_MAX};
-            case RELU: return new float[] {0f, TfliteMath.FLT_MAX};
-            case RELU_N1_TO_1: return new float[] {-1f, 1f};
-            case RELU6: return new float[] {0f, 6f};
-            default:
-                throw ctx.fail("fused activation " + activation + " is not supported (TFLite's float kernel accepts "
-                        + Arrays.asList(Activation.NONE, Activation.RELU, Activation.RELU_N1_TO_1, Activation.RELU6) + ")");
-        }
     }
 }

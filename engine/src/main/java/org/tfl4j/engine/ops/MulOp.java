@@ -19,7 +19,7 @@ final class MulOp implements OpKernel {
         Broadcast g = Broadcast.of(ctx, a, b);
         ctx.requireOutputShape(0, g.outputShape);
         if (a.type() == TensorType.FLOAT32) {
-            float[] range = ArithmeticActivation.floatRange(ctx, options.activation());
+            float[] range = ActivationRange.floatRange(ctx, options.activation());
             float lo = range[0], hi = range[1];
             return buffers -> {
                 float[] x = buffers.floats(a);
@@ -29,7 +29,7 @@ final class MulOp implements OpKernel {
                 return () -> Mul.float32(x, xo, y, yo, z, zo, g.aOuter, g.bOuter, g.inner, g.aStep, g.bStep, lo, hi);
             };
         }
-        int[] range = ArithmeticActivation.intRange(ctx, options.activation());
+        int[] range = ActivationRange.intRange(ctx, options.activation());
         int lo = range[0], hi = range[1];
         return buffers -> {
             int[] x = buffers.ints(a);

@@ -3,11 +3,11 @@ package org.tfl4j.engine.ops;
 import org.tfl4j.parser.Activation;
 
 /**
- * The clamp range of a fused activation on MUL and DIV, as TFLite's CalculateActivationRange:
+ * The clamp range of a fused activation (FULLY_CONNECTED, CONV_2D, MUL, DIV), as TFLite's CalculateActivationRange:
  * NONE is the whole finite range, RELU [0, max], RELU6 [0, 6], RELU_N1_TO_1 [-1, 1].
  */
-final class ArithmeticActivation {
-    private ArithmeticActivation() {}
+final class ActivationRange {
+    private ActivationRange() {}
 
     /** {min, max} for float outputs; NONE is [-FLT_MAX, FLT_MAX], which turns infinities into ±FLT_MAX. */
     static float[] floatRange(OpContext ctx, Activation activation) {
@@ -35,7 +35,7 @@ final class ArithmeticActivation {
             case NONE: case RELU: case RELU6: case RELU_N1_TO_1:
                 return activation;
             default:
-                // TFLite would silently run TANH / SIGN_BIT here as NONE; refuse rather than guess.
+                // TFLite's float kernels would silently run TANH / SIGN_BIT as NONE; refuse rather than guess.
                 throw ctx.fail("fused activation " + activation + " is not supported (NONE, RELU, RELU6, RELU_N1_TO_1)");
         }
     }
