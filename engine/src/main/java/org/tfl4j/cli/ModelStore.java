@@ -116,7 +116,7 @@ final class ModelStore {
         for (int i = 0; i < folders.size(); i++) msg.append(i == 0 ? "" : ", ").append(folders.get(i));
         String url = downloadUrl(fileName);
         if (url != null) msg.append("; download it from ").append(url).append(" into one of them");
-        msg.append(" (or pass --models DIR)");
+        msg.append(" (or name the folder holding the models with --models DIR or $TFL4J_MODELS)");
         throw new UsageException(msg.toString());
     }
 

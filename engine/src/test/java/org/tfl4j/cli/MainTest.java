@@ -104,7 +104,7 @@ class MainTest {
         r.fails(2, "config_cnn_i10i32o100.json not found in " + empty + " (--models), " + tmp.resolve("env-models")
                 + " ($TFL4J_MODELS, missing), " + tmp.resolve("home/.cache/tfl4j/models") + " (per-user cache, missing); "
                 + "download it from https://storage.googleapis.com/download.tensorflow.org/models/tflite/recommendation/20210317/config_cnn_i10i32o100.json"
-                + " into one of them (or pass --models DIR)");
+                + " into one of them (or name the folder holding the models with --models DIR or $TFL4J_MODELS)");
         run("inspect", "bow").fails(2, "model_history10_top100.tflite not found in " + tmp.resolve("home/.cache/tfl4j/models")
                 + " (per-user cache, missing); download it from https://storage.googleapis.com/download.tensorflow.org/models/tflite/recommendation/20200720/model_history10_top100.tflite");
         run("recommend", "1", "--model", "bow").fails(2, "sorted_movie_vocab.json not found");
