@@ -12,6 +12,8 @@ import java.util.Arrays;
  * accumulation order comes from {@link MatMul}: {@link MatMul#cpuBackendGemm} for TFLite's single-thread
  * kernel, {@link MatMul#eigenContraction} for its multithreaded one; they differ when there is a single
  * output position (GEMV). This class fills one patch at a time into a scratch array of {@code K} floats.
+ * Under FTZ/DAZ as {@link MatMul} describes: the flushing arithmetic only when the operands' magnitudes allow a
+ * subnormal; the bias add reads a subnormal bias as a signed zero.
  */
 public final class Conv2D {
 
@@ -89,9 +91,23 @@ public final class Conv2D {
      */
     public void eval(float[] x, int xOff, float[] filter, int filterOff, float[] bias, int biasOff,
                      float[] y, int yOff) {
+        eval(x, xOff, filter, filterOff, smallestFilterValue(filter, filterOff), bias, biasOff, y, yOff);
+    }
+
+    /** The smallest non-zero filter magnitude, for {@link MatMul#needsFlush} (computed once for a constant filter). */
+    public float smallestFilterValue(float[] filter, int filterOff) {
+        return MatMul.smallestNonZeroMagnitude(filter, filterOff, g.outChannels() * g.patchSize());
+    }
+
+    /** Like {@link #eval(float[], int, float[], int, float[], int, float[], int)} with the filter's {@link #smallestFilterValue}. */
+    public void eval(float[] x, int xOff, float[] filter, int filterOff, float smallestFilterValue, float[] bias, int biasOff,
+                     float[] y, int yOff) {
         int depth = g.patchSize();
         int rows = g.outChannels();
         int cols = g.positions();
+        // Patches hold input values and +0 padding only, so the input's magnitudes bound theirs.
+        boolean flush = MatMul.needsFlush(smallestFilterValue,
+                MatMul.smallestNonZeroMagnitude(x, xOff, g.batches() * g.inHeight() * g.inWidth() * g.inChannels()));
         int col = 0;
         for (int n = 0; n < g.batches(); n++) {
             for (int oh = 0; oh < g.outHeight(); oh++) {
@@ -100,9 +116,9 @@ public final class Conv2D {
                     for (int o = 0; o < rows; o++) {
                         int filterRow = filterOff + o * depth; // [KH, KW, C] of output channel o
                         float acc = eigenContraction
-                                ? MatMul.eigenContraction(filter, filterRow, patch, 0, depth, o, col, rows, cols)
-                                : MatMul.cpuBackendGemm(filter, filterRow, patch, 0, depth, o, col, rows, cols);
-                        if (bias != null) acc = acc + bias[biasOff + o];
+                                ? MatMul.eigenContraction(filter, filterRow, patch, 0, depth, o, col, rows, cols, flush)
+                                : MatMul.cpuBackendGemm(filter, filterRow, patch, 0, depth, o, col, rows, cols, flush);
+                        if (bias != null) acc = TfliteMath.ftz(acc + TfliteMath.ftz(bias[biasOff + o]));
                         y[yOff + col * rows + o] = TfliteMath.activation(acc, actMin, actMax);
                     }
                 }

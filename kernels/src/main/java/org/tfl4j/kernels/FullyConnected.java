@@ -8,7 +8,11 @@ package org.tfl4j.kernels;
  * MovieLens models) that is Eigen's row-major GEMV, {@code dot4}, verified bit for bit. With several rows
  * it is an Eigen GEMM whose order is given by {@link MatMul#cpuBackendGemm}: the spec leaves FC batch &gt; 1
  * uncharacterised, but the call is the same one CONV_2D makes for its im2col matrix, and single-op probes
- * (2 to 16 rows, with and without bias) matched TFLite 2.21 bit for bit.
+ * (2 to 16 rows, with and without bias) matched TFLite 2.21 bit for bit. A single output (one unit, one row)
+ * takes Eigen's inner-product fallback ({@link MatMul#innerProduct}).
+ *
+ * <p>FTZ/DAZ: when the operands' magnitudes allow a subnormal product or partial sum ({@link MatMul#needsFlush}),
+ * the flushing arithmetic runs; the bias add always reads a subnormal bias as a signed zero and flushes.
  */
 public final class FullyConnected {
     private FullyConnected() {}
@@ -26,13 +30,32 @@ public final class FullyConnected {
                             float[] bias, int biasOff,
                             float actMin, float actMax,
                             float[] y, int yOff) {
+        eval(x, xOff, batches, inputSize, w, wOff, units, smallestWeight(w, wOff, units, inputSize), bias, biasOff,
+                actMin, actMax, y, yOff);
+    }
+
+    /**
+     * Like {@link #eval(float[], int, int, int, float[], int, int, float[], int, float, float, float[], int)} with
+     * the weights' {@link #smallestWeight} given (computed once for constant weights).
+     */
+    public static void eval(float[] x, int xOff, int batches, int inputSize,
+                            float[] w, int wOff, int units, float smallestWeight,
+                            float[] bias, int biasOff,
+                            float actMin, float actMax,
+                            float[] y, int yOff) {
+        boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(x, xOff, batches * inputSize));
         for (int b = 0; b < batches; b++) {
             for (int o = 0; o < units; o++) {
                 float v = MatMul.cpuBackendGemm(w, wOff + o * inputSize, x, xOff + b * inputSize, inputSize,
-                        o, b, units, batches);
-                if (bias != null) v = v + bias[biasOff + o];
+                        o, b, units, batches, flush);
+                if (bias != null) v = TfliteMath.ftz(v + TfliteMath.ftz(bias[biasOff + o]));
                 y[yOff + b * units + o] = TfliteMath.activation(v, actMin, actMax);
             }
         }
+    }
+
+    /** The smallest non-zero weight magnitude, for {@link MatMul#needsFlush}. */
+    public static float smallestWeight(float[] w, int wOff, int units, int inputSize) {
+        return MatMul.smallestNonZeroMagnitude(w, wOff, units * inputSize);
     }
 }

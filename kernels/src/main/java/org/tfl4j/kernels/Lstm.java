@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (spec 3.10): TFLite's {@code lstm_eval} float path, one step per
- * time step, with optional CIFG (no input gate: {@code i = 1 - f}), peepholes and projection. Layer norm
- * and diagonal recurrent weights are not supported (the op rejects them).
+ * time step, with optional CIFG (no input gate: {@code i = 1 - f}), peepholes, projection and layer norm (the
+ * gate sums start from 0 and are normalized, scaled and biased before the activation, {@link #layerNormalize}).
+ * Diagonal recurrent weights ({@code [cells]}, multiplied elementwise with h) replace the recurrent products
+ * when {@link Config#diagonalRecurrent()}.
  *
  * <p>Per step, for each gate (input, forget, cell, then the cell update, then output):
  * <pre>
@@ -18,8 +20,10 @@ import java.util.Arrays;
  *   hidden = ftz(o * act(c));  h = projection ? clip(FC(P, hidden, projBias)) : hidden
  * </pre>
  * {@code FC(M, v, acc)} is TFLite's FULLY_CONNECTED call with the accumulator as bias: for one row
- * {@code clamp(ftz(dot4(M[j], v) + acc), ±FLT_MAX)}; for several rows (time-major with batch &gt; 1) an Eigen
- * GEMM ({@link MatMul#cpuBackendGemm}), clamped, then the accumulator added. Batch-major input runs each
+ * {@code clamp(ftz(dot4(M[j], v) + acc), ±FLT_MAX)} (a single cell: Eigen's inner product instead of dot4); for
+ * several rows (time-major with batch &gt; 1) an Eigen GEMM ({@link MatMul#cpuBackendGemm}), clamped, then the
+ * accumulator added. The products flush subnormals when their operands allow them ({@link MatMul#needsFlush}),
+ * and a subnormal accumulator or peephole weight is read as ±0 (DAZ). Batch-major input runs each
  * batch as its own sequence of one-row steps, as TFLite does. The logistic of a gate uses the packet or
  * scalar path by where the gate's buffer sits in TFLite's 64-byte-aligned scratch tensor ({@link Logistic}).
  *
@@ -55,20 +59,38 @@ public final class Lstm {
      * @param timeMajor  input {@code [T, batches, inputSize]} if true, else {@code [batches, T, inputSize]}
      * @param cellClip   clip of the cell state, 0 for none
      * @param projClip   clip of the projection output, 0 for none
+     * @param diagonalRecurrent recurrent weights are diagonals {@code [cells]} (elementwise with h; then
+     *                   outputSize == cells), not matrices
      */
     public record Config(int batches, int steps, int inputSize, int cells, int outputSize, boolean timeMajor,
-                         Activation activation, float cellClip, float projClip) {}
+                         Activation activation, float cellClip, float projClip, boolean diagonalRecurrent) {
+
+        /** Full recurrent matrices. */
+        public Config(int batches, int steps, int inputSize, int cells, int outputSize, boolean timeMajor,
+                      Activation activation, float cellClip, float projClip) {
+            this(batches, steps, inputSize, cells, outputSize, timeMajor, activation, cellClip, projClip, false);
+        }
+    }
 
     /**
      * The tensors of one gate (array + offset of element 0 each).
      *
      * @param inputWeights     {@code [cells, inputSize]}
-     * @param recurrentWeights {@code [cells, outputSize]}
+     * @param recurrentWeights {@code [cells, outputSize]}, or the diagonal {@code [cells]}
      * @param peephole         {@code [cells]}, or null
      * @param bias             {@code [cells]}
+     * @param layerNorm        {@code [cells]} layer-norm coefficients, or null (see {@link #layerNormalize})
      */
     public record Gate(float[] inputWeights, int inputWeightsOff, float[] recurrentWeights, int recurrentWeightsOff,
-                       float[] peephole, int peepholeOff, float[] bias, int biasOff) {}
+                       float[] peephole, int peepholeOff, float[] bias, int biasOff, float[] layerNorm, int layerNormOff) {
+
+        /** A gate without layer norm. */
+        public Gate(float[] inputWeights, int inputWeightsOff, float[] recurrentWeights, int recurrentWeightsOff,
+                    float[] peephole, int peepholeOff, float[] bias, int biasOff) {
+            this(inputWeights, inputWeightsOff, recurrentWeights, recurrentWeightsOff, peephole, peepholeOff, bias, biasOff,
+                    null, 0);
+        }
+    }
 
     /**
      * The optional projection.
@@ -91,9 +113,25 @@ public final class Lstm {
     private final float[] cell;
     private final float[] output;
     private final float[] hidden;
+    // Smallest non-zero weight magnitudes by gate (MatMul.needsFlush): measured once for constant weights,
+    // at every eval otherwise.
+    private final boolean constantWeights;
+    private final float[] smallestInputWeight = new float[4];
+    private final float[] smallestRecurrentWeight = new float[4];
+    private float smallestProjectionWeight;
 
-    /** {@code inputGate} null means CIFG; {@code projection} null means none (then outputSize == cells). */
+    /** Like {@link #Lstm(Config, Gate, Gate, Gate, Gate, Projection, boolean)} with weights that may change. */
     public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection) {
+        this(config, inputGate, forgetGate, cellGate, outputGate, projection, false);
+    }
+
+    /**
+     * {@code inputGate} null means CIFG; {@code projection} null means none (then outputSize == cells).
+     * {@code constantWeights}: the weight arrays hold their final values now and never change, so their
+     * magnitudes are measured once here instead of at every eval.
+     */
+    public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection,
+                boolean constantWeights) {
         this.cfg = config;
         this.inputGate = inputGate;
         this.forgetGate = forgetGate;
@@ -107,6 +145,8 @@ public final class Lstm {
         this.cell = new float[n];
         this.output = new float[n];
         this.hidden = new float[n];
+        this.constantWeights = constantWeights;
+        if (constantWeights) measureWeights();
     }
 
     /**
@@ -119,6 +159,7 @@ public final class Lstm {
      */
     public void eval(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff) {
         int in = cfg.inputSize(), out = cfg.outputSize(), batches = cfg.batches(), steps = cfg.steps();
+        if (!constantWeights) measureWeights();
         if (cfg.timeMajor()) {
             for (int t = 0; t < steps; t++) {
                 step(x, xOff + t * batches * in, h, hOff, c, cOff, y, yOff + t * batches * out, 0);
@@ -134,6 +175,21 @@ public final class Lstm {
         }
     }
 
+    private void measureWeights() {
+        int in = cfg.inputSize(), out = cfg.outputSize();
+        for (int i = 0; i < 4; i++) {
+            Gate g = gate(i);
+            if (g == null) continue;
+            smallestInputWeight[i] = MatMul.smallestNonZeroMagnitude(g.inputWeights(), g.inputWeightsOff(), cfg.cells() * in);
+            smallestRecurrentWeight[i] = MatMul.smallestNonZeroMagnitude(g.recurrentWeights(), g.recurrentWeightsOff(),
+                    cfg.diagonalRecurrent() ? cfg.cells() : cfg.cells() * out);
+        }
+        if (projection != null) {
+            smallestProjectionWeight = MatMul.smallestNonZeroMagnitude(projection.weights(), projection.weightsOff(),
+                    out * cfg.cells());
+        }
+    }
+
     /** One time step over {@link #rowsPerStep} rows; {@code batch} places the gate buffers (batch-major). */
     private void step(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff,
                       int batch) {
@@ -142,12 +198,12 @@ public final class Lstm {
         boolean cifg = inputGate == null;
 
         if (!cifg) {
-            gate(inputGate, input, x, xOff, zeroInput, h, hOff, c, cOff);
+            gate(0, input, x, xOff, zeroInput, h, hOff, c, cOff);
             Logistic.eval(input, 0, input, 0, n, scratchPhase(0, batch));
         }
-        gate(forgetGate, forget, x, xOff, zeroInput, h, hOff, c, cOff);
+        gate(1, forget, x, xOff, zeroInput, h, hOff, c, cOff);
         Logistic.eval(forget, 0, forget, 0, n, scratchPhase(cifg ? 1 : 2, batch));
-        gate(cellGate, cell, x, xOff, zeroInput, h, hOff, c, cOff);
+        gate(2, cell, x, xOff, zeroInput, h, hOff, c, cOff);
         for (int i = 0; i < n; i++) cell[i] = cfg.activation().apply(cell[i]);
 
         for (int i = 0; i < n; i++) {
@@ -158,7 +214,7 @@ public final class Lstm {
             c[cOff + i] = cfg.cellClip() > 0 ? clip(next, cfg.cellClip()) : next;
         }
 
-        gate(outputGate, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
+        gate(3, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
         Logistic.eval(output, 0, output, 0, n, scratchPhase(cifg ? 2 : 3, batch));
         for (int i = 0; i < n; i++) {
             hidden[i] = TfliteMath.ftz(output[i] * cfg.activation().apply(c[cOff + i]));
@@ -174,7 +230,8 @@ public final class Lstm {
                     Arrays.fill(h, row, row + out, 0f);
                 }
             }
-            accumulateProduct(projection.weights(), projection.weightsOff(), cells, hidden, 0, h, hOff, out);
+            accumulateProduct(projection.weights(), projection.weightsOff(), cells, smallestProjectionWeight, hidden, 0,
+                    h, hOff, out);
             if (cfg.projClip() > 0) {
                 for (int i = 0; i < rows * out; i++) h[hOff + i] = clip(h[hOff + i], cfg.projClip());
             }
@@ -185,21 +242,73 @@ public final class Lstm {
     }
 
     /** acc = bias, + W·x (unless x is all zeros), + R·h, + peephole·c: the gate before its activation. */
-    private void gate(Gate g, float[] acc, float[] x, int xOff, boolean zeroInput,
+    private void gate(int index, float[] acc, float[] x, int xOff, boolean zeroInput,
                       float[] h, int hOff, float[] c, int cOff) {
+        Gate g = gate(index);
         int cells = cfg.cells();
-        for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, r * cells, cells);
-        if (!zeroInput) {
-            accumulateProduct(g.inputWeights(), g.inputWeightsOff(), cfg.inputSize(), x, xOff, acc, 0, cells);
+        if (g.layerNorm() != null) {
+            Arrays.fill(acc, 0, rowsPerStep * cells, 0f); // the bias comes after the normalization
+        } else {
+            for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, r * cells, cells);
         }
-        accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), cfg.outputSize(), h, hOff, acc, 0, cells);
+        if (!zeroInput) {
+            accumulateProduct(g.inputWeights(), g.inputWeightsOff(), cfg.inputSize(), smallestInputWeight[index],
+                    x, xOff, acc, 0, cells);
+        }
+        if (cfg.diagonalRecurrent()) {
+            // TFLite's VectorBatchVectorCwiseProductAccumulate: acc += r * h, elementwise (outputSize == cells).
+            for (int r = 0; r < rowsPerStep; r++) {
+                for (int j = 0; j < cells; j++) {
+                    int i = r * cells + j;
+                    float product = TfliteMath.ftz(TfliteMath.ftz(g.recurrentWeights()[g.recurrentWeightsOff() + j])
+                            * TfliteMath.ftz(h[hOff + i]));
+                    acc[i] = TfliteMath.ftz(TfliteMath.ftz(acc[i]) + product);
+                }
+            }
+        } else {
+            accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), cfg.outputSize(), smallestRecurrentWeight[index],
+                    h, hOff, acc, 0, cells);
+        }
         if (g.peephole() != null) {
             for (int r = 0; r < rowsPerStep; r++) {
                 for (int j = 0; j < cells; j++) {
                     int i = r * cells + j;
-                    acc[i] = TfliteMath.ftz(acc[i] + TfliteMath.ftz(g.peephole()[g.peepholeOff() + j] * c[cOff + i]));
+                    float p = TfliteMath.ftz(g.peephole()[g.peepholeOff() + j]);
+                    acc[i] = TfliteMath.ftz(TfliteMath.ftz(acc[i]) + TfliteMath.ftz(p * c[cOff + i]));
                 }
             }
+        }
+        if (g.layerNorm() != null) {
+            for (int r = 0; r < rowsPerStep; r++) layerNormalize(acc, r * cells, cells, g);
+        }
+    }
+
+    /** Gate {@code index} in the order input, forget, cell, output (the input gate is null with CIFG). */
+    private Gate gate(int index) {
+        return index == 0 ? inputGate : index == 1 ? forgetGate : index == 2 ? cellGate : outputGate;
+    }
+
+    /**
+     * TFLite's layer-norm LSTM gate (tensor_utils MeanStddevNormalization, portable code on x86): over one row,
+     * {@code mean = (x0 + x1 + ...) / n} summed in order, {@code variance = ((x0 - mean)^2 + ...) / n},
+     * {@code x = (x - mean) * (1 / sqrt(variance + 1e-8))}, then times the coefficient, plus the bias; float32
+     * throughout, under FTZ/DAZ.
+     */
+    private static void layerNormalize(float[] v, int off, int n, Gate g) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum = TfliteMath.ftz(sum + TfliteMath.ftz(v[off + i]));
+        float mean = TfliteMath.ftz(sum / n);
+        float sumDiffSquares = 0f;
+        for (int i = 0; i < n; i++) {
+            float diff = TfliteMath.ftz(TfliteMath.ftz(v[off + i]) - mean);
+            sumDiffSquares = TfliteMath.ftz(sumDiffSquares + TfliteMath.ftz(diff * diff));
+        }
+        float variance = TfliteMath.ftz(sumDiffSquares / n);
+        float stddevInverse = TfliteMath.ftz(1.0f / (float) Math.sqrt(TfliteMath.ftz(variance + 1e-8f))); // sqrtss: correctly rounded
+        for (int i = 0; i < n; i++) {
+            float normalized = TfliteMath.ftz(TfliteMath.ftz(TfliteMath.ftz(v[off + i]) - mean) * stddevInverse);
+            float scaled = TfliteMath.ftz(TfliteMath.ftz(g.layerNorm()[g.layerNormOff() + i]) * normalized);
+            v[off + i] = TfliteMath.ftz(scaled + TfliteMath.ftz(g.bias()[g.biasOff() + i]));
         }
     }
 
@@ -207,16 +316,18 @@ public final class Lstm {
      * acc[r][j] (units per row) = TFLite's FC of matrix {@code m [units, depth]} and vector row {@code v[r]}
      * with the accumulator as its bias (see the class comment for one row vs several).
      */
-    private void accumulateProduct(float[] m, int mOff, int depth, float[] v, int vOff,
+    private void accumulateProduct(float[] m, int mOff, int depth, float smallestM, float[] v, int vOff,
                                    float[] acc, int accOff, int units) {
         int rows = rowsPerStep;
+        boolean flush = MatMul.needsFlush(smallestM, MatMul.smallestNonZeroMagnitude(v, vOff, rows * depth));
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < units; j++) {
-                float product = MatMul.cpuBackendGemm(m, mOff + j * depth, v, vOff + r * depth, depth, j, r, units, rows);
+                float product = MatMul.cpuBackendGemm(m, mOff + j * depth, v, vOff + r * depth, depth, j, r, units, rows, flush);
                 int i = accOff + r * units + j;
+                float bias = TfliteMath.ftz(acc[i]); // a bias copied in may be subnormal: DAZ reads it as ±0
                 acc[i] = rows == 1
-                        ? TfliteMath.activation(TfliteMath.ftz(product + acc[i]), -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX)
-                        : TfliteMath.ftz(TfliteMath.activation(product, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX) + acc[i]);
+                        ? TfliteMath.activation(TfliteMath.ftz(product + bias), -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX)
+                        : TfliteMath.ftz(TfliteMath.activation(product, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX) + bias);
             }
         }
     }

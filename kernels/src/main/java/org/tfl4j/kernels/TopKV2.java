@@ -10,12 +10,16 @@ package org.tfl4j.kernels;
  * positions become a heap (ordered so its root is the worst of them), the root is dropped, then
  * every later position that beats the root replaces it; finally the heap is sorted. The heap moves
  * are those of libstdc++'s {@code make_heap}/{@code pop_heap}/{@code push_heap}/{@code sort_heap}
- * (sift the hole down to a leaf, then the value up). For ordinary values any correct top-k gives
- * the same answer; following the same steps also gives TFLite's answer when NaN is present, where
+ * (sift the hole down to a leaf, then the value up); a replacement pops the root, overwrites the
+ * last slot and pushes. (Some TFLite sources instead write into a spare slot k and pop over k + 1;
+ * that sequence does not reproduce 2.21's answers with NaN, this one does.) For ordinary values any
+ * correct top-k gives the same answer; following the same steps also gives TFLite's answer when
+ * NaN is present, where
  * the comparison is no ordering at all (NaN neither beats nor loses to anything, so ties are
- * decided by position) and the outcome depends on the exact sequence of comparisons. That holds
- * when {@code k} is smaller than the row; when {@code k} equals the row length TFLite calls
- * {@code std::sort} instead and rows containing NaN may come out in a different order here.
+ * decided by position) and the outcome depends on the exact sequence of comparisons. When {@code k}
+ * equals the row length TFLite skips the heap and calls {@code std::sort}, which is replayed too
+ * (libstdc++'s introsort, see {@link StdSort}); only where NaN drives that sort past the ends of the
+ * row, undefined behaviour in TFLite, does tfl4j fall back to a heap sort.
  *
  * <p>Cost per row: one comparison with the cached worst value per element once the heap is full,
  * plus {@code O(log k)} per replacement (about {@code k ln(n/k)} of them for values in random
@@ -46,10 +50,14 @@ public final class TopKV2 {
                         worst = TfliteMath.ftz(x[base + heap[0]]);
                     }
                 }
-            } else {
-                makeHeap(x, base, heap, k); // k == rowSize: every position is kept
+                sortHeap(x, base, heap, k);
+            } else if (!StdSort.sort(x, base, heap, k)) {
+                // k == rowSize: TFLite calls std::sort, replayed above. Only when NaN makes that sort run past
+                // the ends of the row (undefined behaviour in TFLite) is a heap sort used instead.
+                for (int c = 0; c < k; c++) heap[c] = c;
+                makeHeap(x, base, heap, k);
+                sortHeap(x, base, heap, k);
             }
-            sortHeap(x, base, heap, k);
             for (int j = 0; j < k; j++) {
                 indices[indicesOffset + row * k + j] = heap[j];
                 values[valuesOffset + row * k + j] = x[base + heap[j]];
@@ -126,6 +134,150 @@ public final class TopKV2 {
         }
     }
 
+    /**
+     * libstdc++'s {@code std::sort} (GCC 11, the compiler of the reference build) over positions with
+     * TFLite's comparison: introsort (median of three moved to the front, unguarded partition, depth limit
+     * 2 floor(log2 n), then heap sort), runs of 16 or fewer left alone, and a final insertion sort (guarded
+     * over the first 16, unguarded after). With NaN the comparison is no ordering, and the unguarded loops
+     * can then run past either end of the row, reading memory that is not part of it; {@link #sort} returns
+     * false in that case, where TFLite's result is undefined.
+     */
+    private static final class StdSort {
+        private static final int THRESHOLD = 16;
+
+        private StdSort() {}
+
+        /** Sorts {@code a[0, len)} best first; false (and {@code a} in some order) when std::sort would leave the row. */
+        static boolean sort(float[] x, int base, int[] a, int len) {
+            if (len < 2) return true;
+            int depthLimit = 2 * (31 - Integer.numberOfLeadingZeros(len));
+            return introsortLoop(x, base, a, 0, len, depthLimit, len) && finalInsertionSort(x, base, a, len);
+        }
+
+        private static boolean introsortLoop(float[] x, int base, int[] a, int first, int last, int depthLimit, int len) {
+            while (last - first > THRESHOLD) {
+                if (depthLimit == 0) {
+                    heapSort(x, base, a, first, last - first); // partial_sort(first, last, last)
+                    return true;
+                }
+                depthLimit--;
+                int cut = partitionPivot(x, base, a, first, last, len);
+                if (cut < 0) return false;
+                if (!introsortLoop(x, base, a, cut, last, depthLimit, len)) return false;
+                last = cut;
+            }
+            return true;
+        }
+
+        /** The cut of {@code __unguarded_partition_pivot}, or -1 when a scan would leave {@code [0, len)}. */
+        private static int partitionPivot(float[] x, int base, int[] a, int first, int last, int len) {
+            int mid = first + (last - first) / 2;
+            moveMedianToFirst(x, base, a, first, first + 1, mid, last - 1);
+            int pivot = a[first];
+            int lo = first + 1;
+            int hi = last;
+            while (true) {
+                while (before(x, base, a[lo], pivot)) {
+                    if (++lo >= len) return -1;
+                }
+                --hi;
+                while (before(x, base, pivot, a[hi])) {
+                    if (--hi < 0) return -1;
+                }
+                if (lo >= hi) return lo;
+                swap(a, lo, hi);
+                if (++lo >= len) return -1;
+            }
+        }
+
+        private static void moveMedianToFirst(float[] x, int base, int[] a, int result, int p, int q, int r) {
+            if (before(x, base, a[p], a[q])) {
+                if (before(x, base, a[q], a[r])) swap(a, result, q);
+                else if (before(x, base, a[p], a[r])) swap(a, result, r);
+                else swap(a, result, p);
+            } else if (before(x, base, a[p], a[r])) {
+                swap(a, result, p);
+            } else if (before(x, base, a[q], a[r])) {
+                swap(a, result, r);
+            } else {
+                swap(a, result, q);
+            }
+        }
+
+        private static boolean finalInsertionSort(float[] x, int base, int[] a, int len) {
+            if (len <= THRESHOLD) return insertionSort(x, base, a, len);
+            if (!insertionSort(x, base, a, THRESHOLD)) return false;
+            for (int i = THRESHOLD; i < len; i++) if (!unguardedLinearInsert(x, base, a, i)) return false;
+            return true;
+        }
+
+        private static boolean insertionSort(float[] x, int base, int[] a, int last) {
+            for (int i = 1; i < last; i++) {
+                int value = a[i];
+                if (before(x, base, value, a[0])) {
+                    System.arraycopy(a, 0, a, 1, i);
+                    a[0] = value;
+                } else if (!unguardedLinearInsert(x, base, a, i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean unguardedLinearInsert(float[] x, int base, int[] a, int last) {
+            int value = a[last];
+            int next = last - 1;
+            while (before(x, base, value, a[next])) {
+                a[last] = a[next];
+                last = next;
+                if (--next < 0) return false;
+            }
+            a[last] = value;
+            return true;
+        }
+
+        /** make_heap then sort_heap on {@code a[first, first + len)}, the same moves as the outer class's. */
+        private static void heapSort(float[] x, int base, int[] a, int first, int len) {
+            for (int parent = (len - 2) / 2; len >= 2 && parent >= 0; parent--) adjust(x, base, a, first, parent, len, a[first + parent]);
+            while (len > 1) {
+                len--;
+                int value = a[first + len];
+                a[first + len] = a[first];
+                adjust(x, base, a, first, 0, len, value);
+            }
+        }
+
+        /** libstdc++'s {@code __adjust_heap} on the heap {@code a[first, first + len)}. */
+        private static void adjust(float[] x, int base, int[] a, int first, int hole, int len, int value) {
+            int top = hole;
+            int child = hole;
+            while (child < (len - 1) / 2) {
+                child = 2 * (child + 1);
+                if (before(x, base, a[first + child], a[first + child - 1])) child--;
+                a[first + hole] = a[first + child];
+                hole = child;
+            }
+            if ((len & 1) == 0 && child == (len - 2) / 2) {
+                child = 2 * (child + 1);
+                a[first + hole] = a[first + child - 1];
+                hole = child - 1;
+            }
+            int parent = (hole - 1) / 2;
+            while (hole > top && before(x, base, a[first + parent], value)) {
+                a[first + hole] = a[first + parent];
+                hole = parent;
+                parent = (hole - 1) / 2;
+            }
+            a[first + hole] = value;
+        }
+
+        private static void swap(int[] a, int i, int j) {
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     // ---- int32: the same steps over int values ------------------------------------------------
 
     public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
@@ -148,7 +300,7 @@ public final class TopKV2 {
                     }
                 }
             } else {
-                makeHeap(x, base, heap, k);
+                makeHeap(x, base, heap, k); // k == rowSize: ints are totally ordered, any sort gives std::sort's answer
             }
             sortHeap(x, base, heap, k);
             for (int j = 0; j < k; j++) {

@@ -23,6 +23,20 @@ class FullyConnectedTest {
     }
 
     @Test
+    void subnormalsAreReadAsZerosAndResultsFlushed() {
+        float[] w = {1, 1, 0x1p-70f, 0x1p-70f};  // [2, 2]
+        float[] x = {0x1p-70f, -Float.MIN_VALUE}; // [1, 2]: DAZ reads the second as -0
+        float[] bias = {-0x1p-130f, 1f};         // a subnormal bias is read as -0
+        float[] y = new float[2];
+        FullyConnected.eval(x, 0, 1, 2, w, 0, 2, bias, 0, -MAX, MAX, y, 0);
+        assertBits(0x1p-70f, y[0], "2^-70 + -0, plus a bias of -0");
+        assertBits(1f, y[1], "2^-140 flushes to 0, plus 1");
+        float[] zero = {0f, 0f};
+        FullyConnected.eval(zero, 0, 1, 2, w, 0, 2, bias, 0, -MAX, MAX, y, 0);
+        assertBits(0f, y[0], "+0 + a subnormal negative bias: +0, not the bias");
+    }
+
+    @Test
     void batchOfTwoWithReluAndOffsets() {
         float[] w = {9, 1, 2, 3, 4, 5, 6};   // weights start at 1
         float[] x = {7, 7, 1, 2, 3, -1, -1, -1}; // two rows start at 2

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.tfl4j.kernels.TfliteMathTest.assertBits;
 
@@ -137,6 +139,50 @@ class MatMulTest {
         assertBits(T, MatMul.blockedSeqsum(a, 0, ones, 0, 127, 64), "one block");
         // dot4 of the same: lane 0 stays 2^24, lanes 1-3 hold 32 each: (2^24 + 32) + 64.
         assertBits(T + 96, TfliteMath.dot4(a, 0, ones, 0, 128), "dot4");
+    }
+
+    @Test
+    void aSingleOutputUsesTheFourAccumulatorInnerProduct() {
+        // Lane 0 holds 2^24 in packet 0 and 1 in packets 1-3 (16 products, all other lanes 0).
+        float[] a = new float[16];
+        a[0] = T;
+        a[4] = 1;
+        a[8] = 1;
+        a[12] = 1;
+        float[] ones = new float[16];
+        Arrays.fill(ones, 1f);
+        // Inner product: ((A3 + A2) + A1) + A0 = ((1 + 1) + 1) + 2^24 = 2^24 + 3, a tie that rounds to 2^24 + 4.
+        assertBits(T + 4, MatMul.cpuBackendGemm(a, 0, ones, 0, 16, 0, 0, 1, 1), "one unit, one row");
+        // GEMV (dot4): lane 0 = ((2^24 + 1) + 1) + 1, each a tie back to 2^24.
+        assertBits(T, MatMul.cpuBackendGemm(a, 0, ones, 0, 16, 0, 0, 2, 1), "two units, one row");
+        // Packets 4 and beyond go to the accumulators again (packet p to p mod 4): packet 4 joins packet 0 first.
+        float[] b = new float[20];
+        b[0] = T;
+        b[4] = 1;
+        b[16] = 1;
+        float[] ones20 = new float[20];
+        Arrays.fill(ones20, 1f);
+        // A0 = 2^24 + 1 = 2^24 (tie), A1 = 1: 1 + 2^24 = 2^24 again.
+        assertBits(T, MatMul.cpuBackendGemm(b, 0, ones20, 0, 20, 0, 0, 1, 1), "packet 4 into accumulator 0");
+    }
+
+    @Test
+    void flushingReadsSubnormalsAsZerosAndFlushesProductsAndSums() {
+        float tiny = 0x1p-70f; // normal, but tiny * tiny = 2^-140 is subnormal
+        float[] a = {tiny, 1, 0, 0};
+        float[] b = {tiny, Float.MIN_VALUE, 0, 0};
+        assertTrue(MatMul.needsFlush(MatMul.smallestNonZeroMagnitude(a, 0, 4), MatMul.smallestNonZeroMagnitude(b, 0, 4)));
+        assertFalse(MatMul.needsFlush(0x1p-51f, 0x1p-51f), "products >= 2^-102 cannot underflow");
+        assertTrue(MatMul.needsFlush(1f, Float.MIN_VALUE), "a subnormal operand");
+        // Without flushing: 2^-140 + 1 * 2^-149. With: both products are 0.
+        assertBits(0x1p-140f + Float.MIN_VALUE, MatMul.cpuBackendGemm(a, 0, b, 0, 4, 0, 0, 2, 1), "gradual underflow");
+        assertBits(0f, MatMul.cpuBackendGemm(a, 0, b, 0, 4, 0, 0, 2, 1, true), "FTZ/DAZ");
+        // A negative subnormal sum flushes to -0, which the add to the zeroed output turns into +0 ...
+        float[] c = {0x1.8p-126f, -0x1p-125f, 0, 0};
+        float[] one = {1, 1, 1, 1};
+        assertBits(0f, MatMul.cpuBackendGemm(c, 0, one, 0, 4, 0, 0, 2, 1, true), "GEMV adds to +0");
+        // ... except in Eigen's lazy product, which assigns its sum: -0 stays.
+        assertBits(-0f, MatMul.cpuBackendGemm(c, 0, one, 0, 4, 0, 0, 2, 2, true), "lazy product assigns");
     }
 
     @Test

@@ -43,6 +43,15 @@ class TopKV2Test {
     }
 
     @Test
+    void nanRowsWithKEqualToTheRowLengthMatchTheRuntime() {
+        // runtime answers (k = row length: std::sort, insertion sort alone up to 16, introsort beyond).
+        float n = Float.NaN;
+        assertArrayEquals(new int[] {1, 0, 2, 3, 4, 5, 6, 7}, topIndices(new float[] {0f, 0.25f, -2f, n, -0.25f, n, 0.25f, -2f}, 8));
+        float[] x = {3f, n, 1f, n, 2f, 0f, n, 7f, 1f, -1f, 2f, n, 0f, 5f, 1f, n, 2f, 3f, n, -4f, 1f};
+        assertArrayEquals(new int[] {0, 1, 3, 13, 17, 4, 6, 7, 10, 8, 5, 9, 11, 14, 12, 15, 16, 2, 18, 20, 19}, topIndices(x, 21));
+    }
+
+    @Test
     void severalRowsAndOffsets() {
         float[] x = {99f, 1f, 9f, 5f, 9f, 2f, 0f, -1f, 99f};
         float[] values = Bits.nans(5);

@@ -70,6 +70,10 @@ final class Conv2DOp implements OpKernel {
             float[] y = buffers.floats(output);
             int xOff = buffers.offset(input), fOff = buffers.offset(filter), yOff = buffers.offset(output);
             int bOff = buffers.offset(bias);
+            if (filter.isConstant()) {
+                float smallestFilterValue = conv.smallestFilterValue(f, fOff);
+                return () -> conv.eval(x, xOff, f, fOff, smallestFilterValue, b, bOff, y, yOff);
+            }
             return () -> conv.eval(x, xOff, f, fOff, b, bOff, y, yOff);
         };
     }

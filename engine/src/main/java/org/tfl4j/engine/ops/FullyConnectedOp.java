@@ -63,6 +63,10 @@ final class FullyConnectedOp implements OpKernel {
             float[] y = buffers.floats(output);
             int xOff = buffers.offset(input), wOff = buffers.offset(weights), yOff = buffers.offset(output);
             int bOff = bias == null ? 0 : buffers.offset(bias);
+            if (weights.isConstant()) {
+                float smallestWeight = FullyConnected.smallestWeight(w, wOff, units, inputSize);
+                return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, smallestWeight, b, bOff, lo, hi, y, yOff);
+            }
             return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, b, bOff, lo, hi, y, yOff);
         };
     }

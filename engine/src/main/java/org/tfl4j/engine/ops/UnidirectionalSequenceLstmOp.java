@@ -9,12 +9,13 @@ import java.util.Arrays;
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (see {@link Lstm}). Inputs by TFLite slot: 0 input
  * {@code [batch, time, in]} ({@code [time, batch, in]} when time_major); 1–4 input
- * weights i, f, c, o {@code [cells, in]}; 5–8 recurrent weights {@code [cells, out]}; 9–11 peepholes
+ * weights i, f, c, o {@code [cells, in]}; 5–8 recurrent weights {@code [cells, out]} (diagonals {@code [cells]} with
+ * diagonal_recurrent_tensors); 9–11 peepholes
  * {@code [cells]}; 12–15 biases {@code [cells]}; 16–17 projection {@code [out, cells]} and its bias; 18 output
  * state and 19 cell state (variable tensors, read at the start, final state written back); 20–23 layer norm.
- * Supported: CIFG (slots 1, 5, 9 and 12 absent), peepholes, projection, cell and projection clip, cell
- * activation TANH / RELU / RELU_N1_TO_1 / RELU6. Not supported: layer norm, diagonal recurrent weights,
- * quantized weights.
+ * Supported: CIFG (slots 1, 5, 9 and 12 absent), peepholes, projection, layer norm (slots 20-23, the input
+ * gate's absent with CIFG), cell and projection clip, cell activation TANH / RELU / RELU_N1_TO_1 / RELU6. Not
+ * supported: quantized weights, diagonal recurrent weights together with a projection.
  */
 final class UnidirectionalSequenceLstmOp implements OpKernel {
     private static final int INPUT = 0;
@@ -36,12 +37,9 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
         }
         OpOptions.UnidirectionalSequenceLstm options = ctx.options(OpOptions.UnidirectionalSequenceLstm.class);
         Lstm.Activation activation = activation(ctx, options);
-        if (options.diagonalRecurrentTensors()) throw ctx.fail("diagonal recurrent weights are not supported");
+        boolean diagonal = options.diagonalRecurrentTensors();
         if (!(options.cellClip() >= 0) || !(options.projClip() >= 0)) {
             throw ctx.fail("cell_clip " + options.cellClip() + " and proj_clip " + options.projClip() + " must be >= 0");
-        }
-        for (int i = LAYER_NORMS; i < LAYER_NORMS + 4; i++) {
-            if (ctx.input(i) != null) throw ctx.fail("layer-norm LSTM (input " + i + ") is not supported");
         }
 
         TensorSpec input = ctx.requireInput(INPUT);
@@ -57,9 +55,9 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
         TensorSpec outputWeights = ctx.requireInput(INPUT_WEIGHTS + 3);
         TensorSpec outputRecurrent = ctx.requireInput(RECURRENT_WEIGHTS + 3);
         ctx.requireRank(outputWeights, 2);
-        ctx.requireRank(outputRecurrent, 2);
+        ctx.requireRank(outputRecurrent, diagonal ? 1 : 2);
         int cells = outputWeights.dim(0);
-        int outputSize = outputRecurrent.dim(1);
+        int outputSize = diagonal ? cells : outputRecurrent.dim(1);
 
         boolean cifg = ctx.input(INPUT_WEIGHTS) == null;
         if (cifg != (ctx.input(RECURRENT_WEIGHTS) == null)) {
@@ -76,6 +74,9 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
         if (projectionWeights == null && projectionBias != null) {
             throw ctx.fail("projection bias (input 17) without projection weights (input 16)");
         }
+        if (diagonal && projectionWeights != null) {
+            throw ctx.fail("diagonal recurrent weights with a projection are not supported");
+        }
         if (projectionWeights == null && outputSize != cells) {
             throw ctx.fail("without projection the output size " + outputSize + " must equal the cell count " + cells);
         }
@@ -85,10 +86,24 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
         TensorSpec[] recurrentWeights = new TensorSpec[4];
         TensorSpec[] peepholes = new TensorSpec[4];
         TensorSpec[] biases = new TensorSpec[4];
+        TensorSpec[] layerNorms = new TensorSpec[4];
+        boolean layerNorm = ctx.input(LAYER_NORMS + 1) != null;
+        if (cifg && ctx.input(LAYER_NORMS) != null) {
+            throw ctx.fail("CIFG LSTM must not have an input-gate layer norm (input 20)");
+        }
         for (int gate = cifg ? 1 : 0; gate < 4; gate++) {
             inputWeights[gate] = requireFloats(ctx, INPUT_WEIGHTS + gate, cells, inputSize);
-            recurrentWeights[gate] = requireFloats(ctx, RECURRENT_WEIGHTS + gate, cells, outputSize);
+            recurrentWeights[gate] = diagonal ? requireFloats(ctx, RECURRENT_WEIGHTS + gate, cells)
+                    : requireFloats(ctx, RECURRENT_WEIGHTS + gate, cells, outputSize);
             biases[gate] = requireFloats(ctx, BIASES + gate, cells);
+            if (layerNorm) {
+                if (ctx.input(LAYER_NORMS + gate) == null) {
+                    throw ctx.fail("layer-norm coefficients (inputs 20-23) must be present for every gate");
+                }
+                layerNorms[gate] = requireFloats(ctx, LAYER_NORMS + gate, cells);
+            } else if (ctx.input(LAYER_NORMS + gate) != null) {
+                throw ctx.fail("layer-norm coefficients (inputs 20-23) must be present for every gate");
+            }
         }
         if (peephole) {
             if (!cifg) peepholes[0] = requireFloats(ctx, PEEPHOLES, cells);
@@ -106,23 +121,27 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
         outShape[outShape.length - 1] = outputSize;
         ctx.requireOutputShape(0, outShape);
         Lstm.Config config = new Lstm.Config(batches, steps, inputSize, cells, outputSize, timeMajor, activation,
-                options.cellClip(), options.projClip());
+                options.cellClip(), options.projClip(), diagonal);
 
+        boolean constantWeights = allConstant(inputWeights) && allConstant(recurrentWeights)
+                && (projectionWeights == null || projectionWeights.isConstant());
         return buffers -> {
             Lstm.Gate[] gates = new Lstm.Gate[4];
             for (int gate = cifg ? 1 : 0; gate < 4; gate++) {
                 TensorSpec p = peepholes[gate];
+                TensorSpec n = layerNorms[gate];
                 gates[gate] = new Lstm.Gate(
                         buffers.floats(inputWeights[gate]), buffers.offset(inputWeights[gate]),
                         buffers.floats(recurrentWeights[gate]), buffers.offset(recurrentWeights[gate]),
                         p == null ? null : buffers.floats(p), p == null ? 0 : buffers.offset(p),
-                        buffers.floats(biases[gate]), buffers.offset(biases[gate]));
+                        buffers.floats(biases[gate]), buffers.offset(biases[gate]),
+                        n == null ? null : buffers.floats(n), n == null ? 0 : buffers.offset(n));
             }
             Lstm.Projection projection = projectionWeights == null ? null : new Lstm.Projection(
                     buffers.floats(projectionWeights), buffers.offset(projectionWeights),
                     projectionBias == null ? null : buffers.floats(projectionBias),
                     projectionBias == null ? 0 : buffers.offset(projectionBias));
-            Lstm lstm = new Lstm(config, gates[0], gates[1], gates[2], gates[3], projection);
+            Lstm lstm = new Lstm(config, gates[0], gates[1], gates[2], gates[3], projection, constantWeights);
             float[] x = buffers.floats(input);
             float[] h = buffers.floats(outputState);
             float[] c = buffers.floats(cellState);
@@ -131,6 +150,13 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
             int cOff = buffers.offset(cellState), yOff = buffers.offset(output);
             return () -> lstm.eval(x, xOff, h, hOff, c, cOff, y, yOff);
         };
+    }
+
+    private static boolean allConstant(TensorSpec[] tensors) {
+        for (TensorSpec t : tensors) {
+            if (t != null && !t.isConstant()) return false;
+        }
+        return true;
     }
 
     /** The cell activation; NONE is refused because TFLite's kernel then leaves some gate buffers stale. */
