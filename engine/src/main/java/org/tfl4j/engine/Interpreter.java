@@ -2,6 +2,7 @@ package org.tfl4j.engine;
 
 import org.tfl4j.engine.ops.Node;
 import org.tfl4j.engine.ops.OpKernel;
+import org.tfl4j.engine.ops.OpRegistry;
 import org.tfl4j.engine.ops.TensorBuffers;
 import org.tfl4j.engine.ops.TensorSpec;
 import org.tfl4j.parser.SignatureDef;
@@ -42,6 +43,7 @@ public final class Interpreter implements AutoCloseable {
     public static final class Options {
         int tfliteThreads = 1;
         boolean carryVariableTensors;
+        OpRegistry opRegistry = OpRegistry.builtins();
 
         /**
          * Reproduce the arithmetic TFLite 2.21 uses with this many threads (default 1, the reference
@@ -58,6 +60,19 @@ public final class Interpreter implements AutoCloseable {
         public Options setCarryVariableTensors(boolean carry) {
             this.carryVariableTensors = carry;
             return this;
+        }
+
+        /**
+         * The kernels to run (default {@link OpRegistry#builtins()}); a registry with a custom kernel for
+         * some code adds an op or replaces tfl4j's own, as TFLite's op resolvers do. Applies when a model is loaded.
+         */
+        public Options setOpRegistry(OpRegistry registry) {
+            this.opRegistry = java.util.Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        public OpRegistry opRegistry() {
+            return opRegistry;
         }
 
         public int tfliteThreads() {
@@ -97,7 +112,7 @@ public final class Interpreter implements AutoCloseable {
 
     /**
      * An interpreter over an already loaded (shareable) model. The model's numerics
-     * ({@link Options#setTfliteThreads}) were fixed when it was loaded; here only
+     * ({@link Options#setTfliteThreads}) and kernels ({@link Options#setOpRegistry}) were fixed when it was loaded; here only
      * {@link Options#setCarryVariableTensors} applies.
      */
     public Interpreter(Model model, Options options) {

@@ -42,7 +42,7 @@ public final class Model {
     private final int[] outputs;
     private final int[] variables;
 
-    private Model(TfliteModel parsed, int tfliteThreads) {
+    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry) {
         this.parsed = parsed;
         this.tfliteThreads = tfliteThreads;
         this.graph = parsed.mainSubgraph();
@@ -85,10 +85,10 @@ public final class Model {
 
         List<OpKernel.Prepared> preparedOps = new ArrayList<>(ops.size());
         for (Operator op : ops) {
-            OpKernel kernel = OpRegistry.kernel(op.opcode());
+            OpKernel kernel = registry.kernel(op.opcode());
             if (kernel == null) {
                 throw new InvalidModelException("op " + op.index() + " " + op.opName()
-                        + " is not supported by tfl4j (supported: " + OpRegistry.supportedOps() + ")");
+                        + " is not supported by tfl4j (supported: " + registry.supportedOps() + ")");
             }
             int[] in = op.inputs();
             TensorSpec[] inSpecs = new TensorSpec[in.length];
@@ -193,7 +193,7 @@ public final class Model {
 
     /** Loads and prepares a model from its bytes (the buffer's position and limit delimit them). */
     public static Model load(ByteBuffer bytes, Interpreter.Options options) {
-        return new Model(TfliteParser.parse(bytes), options.tfliteThreads());
+        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry());
     }
 
     /** The parsed file. */

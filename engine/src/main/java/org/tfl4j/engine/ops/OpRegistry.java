@@ -3,11 +3,16 @@ package org.tfl4j.engine.ops;
 import org.tfl4j.parser.BuiltinOp;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
-/** Maps each builtin operator code tfl4j supports to its kernel. */
+/**
+ * Maps builtin operator codes to kernels: tfl4j's op resolver. {@link #builtins()} holds tfl4j's own
+ * kernels; {@link #withKernel} gives a copy with one code mapped to another kernel (a custom op, or a
+ * replacement), the way TFLite's {@code MutableOpResolver::AddBuiltin} does. Immutable.
+ */
 public final class OpRegistry {
-    private static final Map<Integer, OpKernel> KERNELS = new TreeMap<>(Map.ofEntries(
+    private static final OpRegistry BUILTINS = new OpRegistry(new TreeMap<>(Map.ofEntries(
             Map.entry(BuiltinOp.CAST, new CastOp()),
             Map.entry(BuiltinOp.CONCATENATION, new ConcatenationOp()),
             Map.entry(BuiltinOp.CONV_2D, new Conv2DOp()),
@@ -23,19 +28,37 @@ public final class OpRegistry {
             Map.entry(BuiltinOp.STRIDED_SLICE, new StridedSliceOp()),
             Map.entry(BuiltinOp.SUM, new SumOp()),
             Map.entry(BuiltinOp.TOPK_V2, new TopKV2Op()),
-            Map.entry(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, new UnidirectionalSequenceLstmOp())));
+            Map.entry(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, new UnidirectionalSequenceLstmOp()))));
 
-    private OpRegistry() {}
+    private final TreeMap<Integer, OpKernel> kernels;
 
-    /** The kernel for a builtin code, or null when tfl4j does not support the op. */
-    public static OpKernel kernel(int builtinCode) {
-        return KERNELS.get(builtinCode);
+    private OpRegistry(TreeMap<Integer, OpKernel> kernels) {
+        this.kernels = kernels;
     }
 
-    /** Names of the supported ops, sorted by code. */
-    public static String supportedOps() {
+    /** tfl4j's own kernels, one per supported builtin op. */
+    public static OpRegistry builtins() {
+        return BUILTINS;
+    }
+
+    /** A copy of this registry in which {@code builtinCode} runs {@code kernel}. */
+    public OpRegistry withKernel(int builtinCode, OpKernel kernel) {
+        Objects.requireNonNull(kernel, "kernel");
+        if (builtinCode < 0) throw new IllegalArgumentException("builtin code must be >= 0: " + builtinCode);
+        TreeMap<Integer, OpKernel> copy = new TreeMap<>(kernels);
+        copy.put(builtinCode, kernel);
+        return new OpRegistry(copy);
+    }
+
+    /** The kernel for a builtin code, or null when this registry has none. */
+    public OpKernel kernel(int builtinCode) {
+        return kernels.get(builtinCode);
+    }
+
+    /** Names of the ops this registry runs, sorted by code. */
+    public String supportedOps() {
         StringBuilder sb = new StringBuilder();
-        for (int code : KERNELS.keySet()) sb.append(sb.length() == 0 ? "" : ", ").append(BuiltinOp.name(code));
+        for (int code : kernels.keySet()) sb.append(sb.length() == 0 ? "" : ", ").append(BuiltinOp.name(code));
         return sb.toString();
     }
 }

@@ -66,12 +66,12 @@ final class OpHarness {
     /** Prepares and binds the op; run the returned node to evaluate it. */
     Node node(int opcode, OpOptions options, int[] inputs, int... outputs) {
         OpContext ctx = context(opcode, options, inputs, outputs);
-        return OpRegistry.kernel(opcode).prepare(ctx).bind(buffers());
+        return OpRegistry.builtins().kernel(opcode).prepare(ctx).bind(buffers());
     }
 
     /** Prepare only (to check what it refuses). */
     void prepare(int opcode, OpOptions options, int[] inputs, int... outputs) {
-        OpRegistry.kernel(opcode).prepare(context(opcode, options, inputs, outputs));
+        OpRegistry.builtins().kernel(opcode).prepare(context(opcode, options, inputs, outputs));
     }
 
     float[] floats(int t) {
