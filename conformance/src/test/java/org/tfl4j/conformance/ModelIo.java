@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,7 +25,7 @@ final class ModelIo {
     private final String model;
     private final int[][] inputShapes;
     private final boolean[] inputIsGenre;
-    private final int[] outputTypes;     // TFLite type codes, by output index
+    private final TensorType[] outputTypes; // by output index
     private final int idsOutput;
     private final int scoresOutput;
 
@@ -39,20 +37,20 @@ final class ModelIo {
         for (int k = 0; k < nIn; k++) {
             inputShapes[k] = reference.inputShape(k);
             int length = Arrays.stream(inputShapes[k]).reduce(1, (a, b) -> a * b);
-            if (reference.inputType(k) != kTfLiteInt32) throw new IllegalStateException(model + ": input " + k + " is not int32");
+            if (reference.inputType(k) != TensorType.INT32) throw new IllegalStateException(model + ": input " + k + " is not int32");
             if (length == MovieLensFixtures.GENRE_INPUT_LENGTH) inputIsGenre[k] = true;
             else if (length != MovieLensFixtures.MOVIE_INPUT_LENGTH) {
                 throw new IllegalStateException(model + ": input " + k + " has shape " + Arrays.toString(inputShapes[k])
                         + ", neither movie ids [10] nor genre ids [32]");
             }
         }
-        this.outputTypes = new int[reference.outputCount()];
+        this.outputTypes = new TensorType[reference.outputCount()];
         int ids = -1;
         int scores = -1;
         for (int k = 0; k < outputTypes.length; k++) {
             outputTypes[k] = reference.outputType(k);
-            if (outputTypes[k] == kTfLiteInt32) ids = only(ids, k, "int32");
-            else if (outputTypes[k] == kTfLiteFloat32) scores = only(scores, k, "float32");
+            if (outputTypes[k] == TensorType.INT32) ids = only(ids, k, "int32");
+            else if (outputTypes[k] == TensorType.FLOAT32) scores = only(scores, k, "float32");
         }
         if (ids < 0 || scores < 0) throw new IllegalStateException(model + ": needs one int32 and one float32 output");
         this.idsOutput = ids;
@@ -72,13 +70,16 @@ final class ModelIo {
         return scoresOutput;
     }
 
+    /** The inputs of {@code fixture}, in subgraph input order. */
+    Object[] inputs(MovieLensFixtures.Fixture fixture) {
+        Object[] in = new Object[inputShapes.length];
+        for (int k = 0; k < in.length; k++) in[k] = inputIsGenre[k] ? fixture.genreIds() : fixture.movieIds();
+        return in;
+    }
+
     /** The app's inputs for {@code history}, in subgraph input order. */
     Object[] inputs(MovieLensFixtures fixtures, MovieLensFixtures.History history) {
-        Object[] in = new Object[inputShapes.length];
-        for (int k = 0; k < in.length; k++) {
-            in[k] = inputIsGenre[k] ? fixtures.genreFeature(history) : MovieLensFixtures.movieFeature(history);
-        }
-        return in;
+        return inputs(fixtures.fixture(MovieLensFixtures.Family.HAND_MADE, history));
     }
 
     /** Ids and scores of one official-runtime run (its outputs in subgraph order). */
@@ -96,13 +97,16 @@ final class ModelIo {
         }
         assertEquals(outputTypes.length, tfl4j.getOutputTensorCount(), model + ": output count");
         for (int k = 0; k < outputTypes.length; k++) {
-            TensorType want = outputTypes[k] == kTfLiteInt32 ? TensorType.INT32 : TensorType.FLOAT32;
+            TensorType want = outputTypes[k];
             assertEquals(want, tfl4j.getOutputTensor(k).dataType(), model + ": type of output " + k);
         }
     }
 
-    /** Runs tfl4j the way the app does ({@code runForMultipleInputsOutputs}) and picks ids and scores by type. */
-    Result runTfl4j(Interpreter tfl4j, Object[] inputs) {
+    /**
+     * Runs tfl4j the way the app does ({@code runForMultipleInputsOutputs} with an output map keyed by index) and
+     * returns the outputs in subgraph output order, as the official runtime's {@code run} does.
+     */
+    Object[] runTfl4j(Interpreter tfl4j, Object[] inputs) {
         Map<Integer, Object> outputs = new HashMap<>();
         for (int k = 0; k < tfl4j.getOutputTensorCount(); k++) {
             TensorInfo t = tfl4j.getOutputTensor(k);
@@ -113,6 +117,13 @@ final class ModelIo {
             }
         }
         tfl4j.runForMultipleInputsOutputs(inputs, outputs);
-        return new Result((int[]) outputs.get(idsOutput), (float[]) outputs.get(scoresOutput));
+        Object[] ordered = new Object[outputs.size()];
+        for (int k = 0; k < ordered.length; k++) ordered[k] = outputs.get(k);
+        return ordered;
+    }
+
+    /** Only the scores of {@code outputs} (subgraph order), for comparisons that set the ids aside. */
+    Object[] scoresOnly(Object[] outputs) {
+        return new Object[] {outputs[scoresOutput]};
     }
 }

@@ -32,6 +32,8 @@ class UlpTest {
     @Test
     void nanIsInfinitelyFar() {
         assertEquals(Long.MAX_VALUE, Ulp.distance(Float.NaN, 1f));
-        assertEquals(Long.MAX_VALUE, Ulp.distance(Float.NaN, Float.NaN));
+        assertEquals(0, Ulp.distance(Float.NaN, Float.NaN), "the same NaN bits");
+        assertEquals(Long.MAX_VALUE, Ulp.distance(Float.intBitsToFloat(0x7fc00000), Float.intBitsToFloat(0xffc00000)),
+                "NaNs with different bits");
     }
 }

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code tfl4j} command: {@code recommend}, {@code inspect} and {@code run}.
+ * The {@code tfl4j} command: {@code recommend}, {@code inspect} and {@code run}. {@code conform} is listed but
+ * lives in the conformance module (it needs the official TFLite runtime, which this jar never carries); the
+ * {@code ./tfl4j} launcher starts it there, and this class only explains that.
  *
  * <p>Exit codes: 0 success; 2 bad input (usage, a missing or malformed model, config, vocabulary or
  * {@code .npy} file, an input the engine rejects, an unknown title), with a one-line message on
@@ -44,6 +46,10 @@ public final class Main {
             "  run MODEL IN0.npy [IN1.npy ...] --out DIR",
             "  run MODEL --cases DIR --out DIR2",
             "                             run a model on .npy inputs, write out<k>.npy",
+            "  conform MODEL [IN.npy ...] [--cases N] [--seed S] [--threads T] [--xnnpack] [--json]",
+            "                             compare a model's outputs with official TFLite 2.21, bit for bit;",
+            "                             runs through './tfl4j conform' (needs the conformance module and the",
+            "                             official runtime, linux-x86_64), not from the engine jar",
             "  help [COMMAND]             this help, or a command's",
             "",
             "Options of every command:",
@@ -53,6 +59,18 @@ public final class Main {
             "",
             "MODEL is a .tflite path or one of bow, cnn, rnn, cnn-genre.",
             "Exit codes: 0 success, 2 bad input (one-line message on stderr), 1 internal error.");
+
+    /** Why {@code conform} does not run from this jar, and where it does. */
+    static final String CONFORM_ELSEWHERE = "conform runs through './tfl4j conform' in the source checkout: it needs the"
+            + " conformance module and the official TFLite 2.21 runtime (linux-x86_64), which the engine jar does not carry";
+
+    static final String CONFORM_USAGE = String.join("\n",
+            "Usage: ./tfl4j conform MODEL [IN0.npy ...] [--cases N] [--seed S] [--threads T] [--xnnpack] [--json]",
+            "",
+            "Runs MODEL in the official TensorFlow Lite 2.21 runtime and in tfl4j on the same inputs (the .npy",
+            "files, or generated cases) and compares every output bit for bit. It runs through the ./tfl4j",
+            "launcher of the source checkout, which starts it from the conformance module with the official",
+            "runtime (linux-x86_64 only); this jar does not carry it. './tfl4j conform --help' has the details.");
 
     private Main() {}
 
@@ -146,8 +164,10 @@ public final class Main {
                 if (a.help) return help(out, RunCommand.USAGE);
                 return RunCommand.run(a, store(a, env, userHome), out);
             }
+            case "conform":
+                throw new UsageException(CONFORM_ELSEWHERE);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, help)");
+                throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, conform, help)");
         }
     }
 
@@ -156,8 +176,9 @@ public final class Main {
             case "recommend": return RecommendCommand.USAGE;
             case "inspect": return InspectCommand.USAGE;
             case "run": return RunCommand.USAGE;
+            case "conform": return CONFORM_USAGE;
             case "help": return USAGE;
-            default: throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, help)");
+            default: throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, conform, help)");
         }
     }
 

@@ -76,10 +76,21 @@ class MainTest {
     }
 
     @Test
+    void conformPointsToTheLauncher() {
+        String help = run("--help").succeeds().out;
+        assertTrue(help.contains("  conform MODEL [IN.npy ...]"), help);
+        assertTrue(help.contains("runs through './tfl4j conform' (needs the conformance module and the"), help);
+        assertTrue(run("help", "conform").succeeds().out.startsWith("Usage: ./tfl4j conform MODEL"));
+        run("conform", "x.tflite").fails(2, "conform runs through './tfl4j conform'");
+        run("conform", "x.tflite", "in.npy", "--json").fails(2, "official TFLite 2.21 runtime (linux-x86_64)");
+        run("conform").fails(2, "which the engine jar does not carry");
+    }
+
+    @Test
     void badUsageIsExitTwoWithOneLine() {
         assertEquals("tfl4j: no command; see 'tfl4j --help'\n", run().fails(2, "no command").err);
         run("--top", "3").fails(2, "no command before --top");
-        run("frobnicate").fails(2, "unknown command 'frobnicate' (commands: recommend, inspect, run, help)");
+        run("frobnicate").fails(2, "unknown command 'frobnicate' (commands: recommend, inspect, run, conform, help)");
         run("help", "frobnicate").fails(2, "unknown command 'frobnicate'");
         run("recommend", "--bogus", "Toy Story").fails(2, "unknown option --bogus for 'recommend'");
         run("recommend").fails(2, "recommend needs at least one movie title or id");
