@@ -1,5 +1,5 @@
 /**
- * JMH benchmarks of tfl4j beside native TFLite in the same run.
- * Not written yet: the module builds empty until its issue is taken.
+ * JMH benchmarks of tfl4j beside native TFLite 2.21 (JavaCPP build) in the same run, and the report that turns
+ * their JSON results into {@code docs/performance.md}. Run them with {@code benchmarks/run.sh}.
  */
 package org.tfl4j.benchmarks;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the JMH end-to-end benchmarks (tfl4j beside native TFLite 2.21, one thread) on JDK 17 and, when present,
+# JDK 25, and writes docs/performance.md from their JSON results.
+#
+#   benchmarks/run.sh [--quick] [--jdk 17|25|both] [--skip-build] [--out FILE] [-- EXTRA_JMH_ARGS...]
+#
+#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~2 min per JDK; full run ~3 min per JDK)
+#   --jdk 17|25    run on one JDK only (default: both; JDK 25 is skipped with a note when absent)
+#   --skip-build   reuse the benchmarks jar already built
+#   --out FILE     where to write the report (default docs/performance.md)
+#   -- ARGS        passed to JMH, e.g. -- -p model=cnn -p engine=tfl4j,tflite-xnnpack
+#
+# Environment: JAVA_HOME or java on PATH = the JDK 17 run; JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64);
+# TFL4J_MODELS = the MovieLens models folder (default ../shared/models/movielens beside the checkout);
+# TFL4J_BUILD_SUFFIX = build into target<suffix>/ instead of target/ (for concurrent builds in one checkout).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COMMAND="benchmarks/run.sh${*:+ $*}"
+SUFFIX="${TFL4J_BUILD_SUFFIX:-}"
+QUICK=false
+JDKS=both
+BUILD=true
+OUT="$ROOT/docs/performance.md"
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=true ;;
+    --jdk) JDKS="${2:?--jdk needs 17, 25 or both}"; shift ;;
+    --skip-build) BUILD=false ;;
+    --out) OUT="${2:?--out needs a file}"; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$JDKS" in 17|25|both) ;; *) echo "run.sh: --jdk takes 17, 25 or both" >&2; exit 2 ;; esac
+
+MODELS="${TFL4J_MODELS:-$ROOT/../shared/models/movielens}"
+if [ ! -f "$MODELS/sorted_movie_vocab.json" ]; then
+  echo "run.sh: MovieLens models not found in $MODELS; set TFL4J_MODELS to the folder with the .tflite files" >&2
+  exit 2
+fi
+MODELS="$(cd "$MODELS" && pwd)"
+
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA17="$JAVA_HOME/bin/java"; else JAVA17="$(command -v java || true)"; fi
+JAVA25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+
+TARGET="$ROOT/benchmarks/target$SUFFIX"
+JAR="$TARGET/benchmarks.jar"
+RESULTS="$TARGET/jmh"
+START=$(date +%s)
+
+if $BUILD; then
+  echo "== building $JAR"
+  "$ROOT/mvnw" -B -q -pl benchmarks -am package -DskipTests ${SUFFIX:+-Dtfl4j.buildSuffix=$SUFFIX}
+fi
+[ -f "$JAR" ] || { echo "run.sh: no $JAR (build it, or drop --skip-build)" >&2; exit 2; }
+mkdir -p "$RESULTS"
+
+JMH_ARGS=(EndToEndBenchmark -prof gc -prof org.tfl4j.benchmarks.InferenceAllocationProfiler
+          -jvmArgsPrepend "-Dtfl4j.models=$MODELS" -rf json)
+if $QUICK; then JMH_ARGS+=(-f 1 -wi 1 -w 1s -i 2 -r 1s); fi
+
+NOTES=("Machine load average when the run started: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (1, 5, 15 min); $(nproc 2>/dev/null || echo '?') CPUs.")
+$QUICK && NOTES+=("Quick run (--quick): 1 warmup and 2 measurement iterations of 1 s; rough numbers.")
+FILES=()
+
+run_on() { # label java
+  local label="$1" java="$2" file="$RESULTS/result-jdk$1.json"
+  echo "== JMH on JDK $label: $("$java" -version 2>&1 | head -1)"
+  "$java" -jar "$JAR" \
+      "${JMH_ARGS[@]}" -rff "$file" ${EXTRA[@]+"${EXTRA[@]}"}
+  FILES+=("$file")
+}
+
+if [ "$JDKS" != 25 ]; then
+  [ -n "$JAVA17" ] || { echo "run.sh: no java on PATH and no JAVA_HOME" >&2; exit 2; }
+  run_on 17 "$JAVA17"
+fi
+if [ "$JDKS" != 17 ]; then
+  if [ -x "$JAVA25" ]; then
+    run_on 25 "$JAVA25"
+  elif [ "$JDKS" = 25 ]; then
+    echo "run.sh: no JDK 25 at $JAVA25 (set JDK25_HOME)" >&2; exit 2
+  else
+    NOTES+=("JDK 25 not found ($JAVA25; set JDK25_HOME): JDK 17 only.")
+  fi
+fi
+
+ELAPSED=$(( $(date +%s) - START ))
+NOTES+=("Wall time of the whole script: $((ELAPSED / 60)) min $((ELAPSED % 60)) s.")
+REPORT_ARGS=(--out "$OUT" --command "$COMMAND")
+for n in "${NOTES[@]}"; do REPORT_ARGS+=(--note "$n"); done
+"${JAVA17:-$JAVA25}" -cp "$JAR" org.tfl4j.benchmarks.PerformanceReport "${REPORT_ARGS[@]}" "${FILES[@]}"
+echo "== done in ${ELAPSED} s; results in $RESULTS"

@@ -1,0 +1,318 @@
+package org.tfl4j.benchmarks;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code docs/performance.md} from the JSON result files of {@link EndToEndBenchmark} runs (JMH
+ * {@code -rf json}, one file per JDK): per model, engine and JDK the median and p99 µs per inference, the ratio of
+ * the median to TFLite-XNNPACK's in the same run, and the bytes allocated per inference ({@code -prof gc}).
+ *
+ * <pre>java -cp benchmarks.jar org.tfl4j.benchmarks.PerformanceReport --out docs/performance.md
+ *     [--command "how it was run"] [--note "a line about the machine"] result.json...</pre>
+ */
+public final class PerformanceReport {
+
+    /** The engine every ratio divides by. */
+    static final String BASELINE = "tflite-xnnpack";
+    /** Goal of the performance issue: tfl4j median at most half of TFLite-XNNPACK's. */
+    static final double TARGET_RATIO = 0.5;
+    /**
+     * An average below one byte per inference means no inference allocates as a rule (the smallest Java object
+     * takes 16 bytes); a rare allocation (a deoptimization, a lazily built table) shows as a fraction.
+     */
+    static final double ZERO_ALLOCATION_BYTES = 1.0;
+
+    private static final List<String> ENGINE_ORDER = List.of("tfl4j", "tfl4j-numerics4t", "tflite-builtin", "tflite-xnnpack");
+    private static final Map<String, String> ENGINE_NOTES = new LinkedHashMap<>();
+
+    static {
+        ENGINE_NOTES.put("tfl4j", "tfl4j, TFLite's 1-thread arithmetic (the default numerics, bit-identical to TFLite builtin)");
+        ENGINE_NOTES.put("tfl4j-numerics4t", "tfl4j reproducing TFLite's 4-thread arithmetic, still computed on the calling thread");
+        ENGINE_NOTES.put("tflite-builtin", "official TFLite 2.21 (JavaCPP build), builtin kernels, 1 thread");
+        ENGINE_NOTES.put("tflite-xnnpack", "official TFLite 2.21 (JavaCPP build), default XNNPACK delegate, 1 thread");
+    }
+
+    /** One benchmark result: a model on an engine in one JMH run. Times in µs; null where JMH gave none. */
+    record Result(String model, String engine, Double medianMicros, Double p99Micros, Double meanMicros,
+                  Double bytesPerOp, Double allThreadsBytesPerOp) {
+    }
+
+    /** One JMH run (one JSON file, one JDK). */
+    record Run(String source, String jdkVersion, String vmName, String vmVersion, String jmhVersion, String settings,
+               List<Result> results) {
+    }
+
+    /** Where and how the runs were made, for the page header. */
+    record Environment(String date, String cpu, String command, List<String> notes) {
+    }
+
+    private PerformanceReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = null;
+        String command = null;
+        List<String> notes = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out": out = Path.of(value(args, ++i, "--out")); break;
+                case "--command": command = value(args, ++i, "--command"); break;
+                case "--note": notes.add(value(args, ++i, "--note")); break;
+                default: inputs.add(Path.of(args[i]));
+            }
+        }
+        if (out == null || inputs.isEmpty()) {
+            System.err.println("usage: PerformanceReport --out FILE.md [--command TEXT] [--note TEXT]... RESULT.json...");
+            System.exit(2);
+        }
+        List<Run> runs = new ArrayList<>();
+        for (Path p : inputs) runs.add(parse(Files.readString(p, StandardCharsets.UTF_8), p.getFileName().toString()));
+        Environment env = new Environment(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                cpuModel(), command, notes);
+        String markdown = render(runs, env);
+        if (out.getParent() != null) Files.createDirectories(out.getParent());
+        Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        System.out.println("wrote " + out);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    /** Reads one JMH JSON result file (a list of benchmark entries). Only {@code EndToEndBenchmark} entries are kept. */
+    static Run parse(String json, String source) {
+        JsonArray entries = JsonParser.parseString(json).getAsJsonArray();
+        List<Result> results = new ArrayList<>();
+        String jdk = null, vmName = null, vmVersion = null, jmh = null, settings = null;
+        for (JsonElement e : entries) {
+            JsonObject entry = e.getAsJsonObject();
+            if (!string(entry, "benchmark").endsWith("EndToEndBenchmark.inference")) continue;
+            jdk = string(entry, "jdkVersion");
+            vmName = string(entry, "vmName");
+            vmVersion = string(entry, "vmVersion");
+            jmh = string(entry, "jmhVersion");
+            settings = "mode " + string(entry, "mode") + ", " + string(entry, "forks") + " fork(s), warmup "
+                    + string(entry, "warmupIterations") + " × " + string(entry, "warmupTime") + ", measurement "
+                    + string(entry, "measurementIterations") + " × " + string(entry, "measurementTime")
+                    + ", " + string(entry, "threads") + " thread";
+            JsonObject params = entry.getAsJsonObject("params");
+            JsonObject primary = entry.getAsJsonObject("primaryMetric");
+            double toMicros = microsPer(string(primary, "scoreUnit"));
+            JsonObject percentiles = primary.has("scorePercentiles") ? primary.getAsJsonObject("scorePercentiles") : new JsonObject();
+            Double median = scaled(percentiles, "50.0", toMicros);
+            Double p99 = scaled(percentiles, "99.0", toMicros);
+            Double mean = primary.get("score").getAsDouble() * toMicros;
+            Double bytes = null;
+            Double allThreadsBytes = null;
+            JsonObject secondary = entry.has("secondaryMetrics") ? entry.getAsJsonObject("secondaryMetrics") : new JsonObject();
+            for (Map.Entry<String, JsonElement> m : secondary.entrySet()) {
+                double score = m.getValue().getAsJsonObject().get("score").getAsDouble();
+                // JMH names it "gc.alloc.rate.norm" (older versions put a middle dot in front)
+                String key = m.getKey().replace("\u00b7", "");
+                if (key.equals("gc.alloc.rate.norm")) allThreadsBytes = score;
+                if (key.equals(InferenceAllocationProfiler.METRIC)) bytes = score;
+            }
+            results.add(new Result(string(params, "model"), string(params, "engine"), median, p99, mean, bytes, allThreadsBytes));
+        }
+        if (results.isEmpty()) throw new IllegalArgumentException(source + ": no EndToEndBenchmark results");
+        return new Run(source, jdk, vmName, vmVersion, jmh, settings, results);
+    }
+
+    private static String string(JsonObject o, String key) {
+        JsonElement e = o == null ? null : o.get(key);
+        return e == null || e.isJsonNull() ? "?" : e.getAsString();
+    }
+
+    private static Double scaled(JsonObject o, String key, double factor) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? null : e.getAsDouble() * factor;
+    }
+
+    private static double microsPer(String unit) {
+        switch (unit) {
+            case "ns/op": return 1e-3;
+            case "us/op": return 1;
+            case "ms/op": return 1e3;
+            case "s/op": return 1e6;
+            default: throw new IllegalArgumentException("time unit " + unit + " is not a time per operation");
+        }
+    }
+
+    /** tfl4j's (or any engine's) median over TFLite-XNNPACK's for the same model in the same run; null when either is missing. */
+    static Double ratioToBaseline(Run run, Result r) {
+        for (Result b : run.results()) {
+            if (b.engine().equals(BASELINE) && b.model().equals(r.model())) {
+                if (r.medianMicros() == null || b.medianMicros() == null || b.medianMicros() == 0) return null;
+                return r.medianMicros() / b.medianMicros();
+            }
+        }
+        return null;
+    }
+
+    static String render(List<Run> runs, Environment env) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Performance\n\n");
+        md.append("<!-- Generated by benchmarks/run.sh (org.tfl4j.benchmarks.PerformanceReport); do not edit by hand. -->\n\n");
+        md.append("End-to-end time of one recommendation inference (copy the history in, invoke, read the 100 ids and scores)\n")
+                .append("for each published MovieLens model, measured by JMH (`EndToEndBenchmark`, sample time, one thread), with\n")
+                .append("native TFLite 2.21 measured in the same run. Ratios divide a median by TFLite-XNNPACK's median for the same\n")
+                .append("model on the same JDK. Bytes per inference: the Java heap the benchmark thread allocates over ")
+                .append(AllocationProbe.INFERENCES).append("\n")
+                .append("inferences after each iteration's timed loop (`AllocationProbe`, `-prof org.tfl4j.benchmarks.InferenceAllocationProfiler`).\n")
+                .append("Beside it JMH's `gc.alloc.rate.norm` (`-prof gc`), which also counts JMH's own per-iteration bookkeeping\n")
+                .append("(sample buffers, results; hundreds of KB per iteration, so tens of bytes per operation at these speeds,\n")
+                .append("native TFLite included).\n\n");
+        md.append("Target: tfl4j median / TFLite-XNNPACK median ≤ ").append(TARGET_RATIO)
+                .append(" per model, single thread; 0 bytes allocated per inference.\n\n");
+        md.append("- Date: ").append(env.date()).append('\n');
+        md.append("- CPU: ").append(env.cpu()).append('\n');
+        for (Run run : runs) {
+            md.append("- JDK ").append(run.jdkVersion()).append(": ").append(run.vmName()).append(' ').append(run.vmVersion())
+                    .append("; JMH ").append(run.jmhVersion()).append(", ").append(run.settings()).append('\n');
+        }
+        if (env.command() != null) md.append("- Command: `").append(env.command()).append("`\n");
+        for (String note : env.notes()) md.append("- ").append(note).append('\n');
+        md.append('\n');
+
+        md.append("## Against the target\n\n");
+        md.append("| model | JDK | tfl4j median µs | TFLite-XNNPACK median µs | tfl4j / XNNPACK | tfl4j bytes / inference | target met |\n");
+        md.append("|---|---|---:|---:|---:|---:|---|\n");
+        for (Run run : runs) {
+            for (String model : models(run)) {
+                Result t = find(run, model, "tfl4j");
+                Result x = find(run, model, BASELINE);
+                if (t == null) continue;
+                Double ratio = ratioToBaseline(run, t);
+                md.append("| ").append(model).append(" | ").append(major(run.jdkVersion())).append(" | ")
+                        .append(micros(t.medianMicros())).append(" | ").append(x == null ? "—" : micros(x.medianMicros())).append(" | ")
+                        .append(ratio(ratio)).append(" | ").append(bytes(t.bytesPerOp())).append(" | ")
+                        .append(verdict(ratio, t.bytesPerOp())).append(" |\n");
+            }
+        }
+        md.append('\n');
+
+        for (Run run : runs) {
+            md.append("## JDK ").append(run.jdkVersion()).append("\n\n");
+            md.append("| model | engine | median µs | p99 µs | median / TFLite-XNNPACK | bytes / inference | gc.alloc.rate.norm B/op |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|\n");
+            for (String model : models(run)) {
+                for (String engine : engines(run)) {
+                    Result r = find(run, model, engine);
+                    if (r == null) continue;
+                    md.append("| ").append(model).append(" | ").append(engine).append(" | ").append(micros(r.medianMicros()))
+                            .append(" | ").append(micros(r.p99Micros())).append(" | ").append(ratio(ratioToBaseline(run, r)))
+                            .append(" | ").append(bytes(r.bytesPerOp())).append(" | ").append(bytes(r.allThreadsBytesPerOp())).append(" |\n");
+                }
+            }
+            md.append('\n');
+        }
+
+        md.append("## What runs\n\n");
+        md.append("Models (`-p model=`): bow = `model_history10_top100.tflite`, cnn = `recommendation_cnn_i10o100.tflite`,\n")
+                .append("rnn = `recommendation_rnn_i10o100.tflite`, cnn-genre = `recommendation_cnn_i10i32o100.tflite`.\n")
+                .append("Input: the 10 most rated movies of `sorted_movie_vocab.json` (and for cnn-genre their 32 genre ids, built\n")
+                .append("as the Android app does). Every engine starts the LSTM state from zero on each inference (TFLite's variable\n")
+                .append("tensors are reset before each `Invoke()`), so all compute the same function; setup refuses to run an engine\n")
+                .append("whose ids differ from the reference's.\n\n");
+        md.append("Engines (`-p engine=`):\n\n");
+        for (Map.Entry<String, String> e : ENGINE_NOTES.entrySet()) {
+            md.append("- `").append(e.getKey()).append("`: ").append(e.getValue()).append('\n');
+        }
+        md.append("\nAn average below ").append(ZERO_ALLOCATION_BYTES)
+                .append(" byte per inference counts as zero (the smallest Java object takes 16 bytes, so no inference\n")
+                .append("allocates as a rule). The probe calls the inference from its own, colder loop: an allocation that C2's\n")
+                .append("escape analysis removes only once the inference is inlined into JMH's hot loop still counts, since the\n")
+                .append("engine's code should not allocate at all. Native TFLite's C++ memory is not Java heap and is not counted.\n");
+        return md.toString();
+    }
+
+    /** "yes", or what misses the target, or what was not measured. */
+    static String verdict(Double ratio, Double bytesPerOp) {
+        if (ratio == null) return "no XNNPACK result";
+        if (bytesPerOp == null) return ratio <= TARGET_RATIO ? "time yes; allocation not measured" : "no (time); allocation not measured";
+        boolean fast = ratio <= TARGET_RATIO;
+        boolean lean = bytesPerOp < ZERO_ALLOCATION_BYTES;
+        if (fast && lean) return "yes";
+        if (!fast && !lean) return "no (time, allocation)";
+        return fast ? "no (allocation)" : "no (time)";
+    }
+
+    private static List<String> models(Run run) {
+        List<String> order = new ArrayList<>();
+        for (MovieLensModel m : MovieLensModel.values()) order.add(m.shortName());
+        return ordered(run.results().stream().map(Result::model).distinct().toList(), order);
+    }
+
+    private static List<String> engines(Run run) {
+        return ordered(run.results().stream().map(Result::engine).distinct().toList(), ENGINE_ORDER);
+    }
+
+    /** {@code present} sorted by position in {@code order}; names not in it keep their order, at the end. */
+    private static List<String> ordered(List<String> present, List<String> order) {
+        List<String> out = new ArrayList<>();
+        for (String o : order) if (present.contains(o)) out.add(o);
+        for (String p : present) if (!out.contains(p)) out.add(p);
+        return out;
+    }
+
+    private static Result find(Run run, String model, String engine) {
+        for (Result r : run.results()) if (r.model().equals(model) && r.engine().equals(engine)) return r;
+        return null;
+    }
+
+    private static String major(String jdkVersion) {
+        if (jdkVersion == null) return "?";
+        String[] parts = jdkVersion.split("[.+\\-]");
+        return parts.length == 0 ? jdkVersion : parts[0];
+    }
+
+    static String micros(Double us) {
+        if (us == null) return "—";
+        return String.format(Locale.ROOT, us < 10 ? "%.2f" : us < 1000 ? "%.1f" : "%.0f", us);
+    }
+
+    static String ratio(Double r) {
+        return r == null ? "—" : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    static String bytes(Double b) {
+        if (b == null) return "—";
+        return String.format(Locale.ROOT, b < 10 ? "%.3f" : "%.0f", b);
+    }
+
+    /** "AMD EPYC (2 logical CPUs)" from /proc/cpuinfo, or the JVM's architecture elsewhere. */
+    static String cpuModel() {
+        Path info = Path.of("/proc/cpuinfo");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        try {
+            if (Files.isReadable(info)) {
+                for (String line : Files.readAllLines(info, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("model name")) {
+                        return line.substring(line.indexOf(':') + 1).strip() + " (" + cpus + " logical CPUs available)";
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the architecture
+        }
+        return System.getProperty("os.arch") + " (" + cpus + " logical CPUs available)";
+    }
+}

@@ -1,0 +1,99 @@
+package org.tfl4j.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link PerformanceReport} on hand-written JMH JSON: unit conversion, ratios to TFLite-XNNPACK, the tables. */
+class PerformanceReportTest {
+
+    private static String entry(String benchmark, String model, String engine, String unit, double p50, double p99,
+                                Double workerBytes, double gcBytes) {
+        String worker = workerBytes == null ? "" : ", \"inference.alloc.norm\": {\"score\": " + workerBytes + ", \"scoreUnit\": \"B/op\"}";
+        return "{\"jmhVersion\": \"1.37\", \"benchmark\": \"" + benchmark + "\", \"mode\": \"sample\", \"threads\": 1,"
+                + " \"forks\": 1, \"jdkVersion\": \"17.0.15\", \"vmName\": \"OpenJDK 64-Bit Server VM\","
+                + " \"vmVersion\": \"17.0.15+6\", \"warmupIterations\": 3, \"warmupTime\": \"1 s\","
+                + " \"measurementIterations\": 5, \"measurementTime\": \"1 s\","
+                + " \"params\": {\"engine\": \"" + engine + "\", \"model\": \"" + model + "\"},"
+                + " \"primaryMetric\": {\"score\": " + (p50 * 1.1) + ", \"scoreUnit\": \"" + unit + "\","
+                + " \"scorePercentiles\": {\"0.0\": 1.0, \"50.0\": " + p50 + ", \"99.0\": " + p99 + ", \"100.0\": " + (p99 * 2) + "}},"
+                + " \"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": " + gcBytes + ", \"scoreUnit\": \"B/op\"}" + worker + "}}";
+    }
+
+    private static final String E2E = "org.tfl4j.benchmarks.EndToEndBenchmark.inference";
+
+    private static final String JSON = "[\n"
+            + entry(E2E, "cnn", "tflite-xnnpack", "us/op", 60.0, 80.0, 0.0, 20.0) + ",\n"
+            + entry(E2E, "bow", "tfl4j", "ns/op", 30_000.0, 45_500.0, 0.0, 12.3) + ",\n"   // ns: 30 µs median
+            + entry(E2E, "bow", "tflite-xnnpack", "us/op", 60.0, 75.0, 0.0, 15.0) + ",\n"
+            + entry(E2E, "bow", "tflite-builtin", "us/op", 48.0, 70.0, 0.0, 14.0) + ",\n"
+            + entry(E2E, "cnn", "tfl4j", "us/op", 90.0, 120.0, 24.0, 40.0) + ",\n"
+            + entry("org.tfl4j.benchmarks.SomethingElse.run", "bow", "tfl4j", "us/op", 1.0, 2.0, 0.0, 0.0) + "\n"
+            + "]";
+
+    @Test
+    void readsMediansP99AndBytesInMicroseconds() {
+        PerformanceReport.Run run = PerformanceReport.parse(JSON, "jdk17.json");
+        assertEquals(5, run.results().size(), "the other benchmark's entry is ignored");
+        assertEquals("17.0.15", run.jdkVersion());
+        PerformanceReport.Result bow = run.results().stream()
+                .filter(r -> r.model().equals("bow") && r.engine().equals("tfl4j")).findFirst().orElseThrow();
+        assertEquals(30.0, bow.medianMicros(), 1e-9);
+        assertEquals(45.5, bow.p99Micros(), 1e-9);
+        assertEquals(0.0, bow.bytesPerOp());
+        assertEquals(12.3, bow.allThreadsBytesPerOp());
+    }
+
+    @Test
+    void ratiosDivideByXnnpackOfTheSameModel() {
+        PerformanceReport.Run run = PerformanceReport.parse(JSON, "jdk17.json");
+        assertEquals(0.5, PerformanceReport.ratioToBaseline(run, find(run, "bow", "tfl4j")), 1e-12);
+        assertEquals(0.8, PerformanceReport.ratioToBaseline(run, find(run, "bow", "tflite-builtin")), 1e-12);
+        assertEquals(1.5, PerformanceReport.ratioToBaseline(run, find(run, "cnn", "tfl4j")), 1e-12);
+        assertEquals(1.0, PerformanceReport.ratioToBaseline(run, find(run, "cnn", "tflite-xnnpack")), 1e-12);
+        PerformanceReport.Run noBaseline = PerformanceReport.parse("[" + entry(E2E, "rnn", "tfl4j", "us/op", 5, 6, 0.0, 1) + "]", "x");
+        assertNull(PerformanceReport.ratioToBaseline(noBaseline, noBaseline.results().get(0)));
+    }
+
+    @Test
+    void tablesListEveryResultInModelAndEngineOrderWithVerdicts() {
+        PerformanceReport.Run run = PerformanceReport.parse(JSON, "jdk17.json");
+        String md = PerformanceReport.render(List.of(run),
+                new PerformanceReport.Environment("2025-01-01 00:00 UTC", "Test CPU (2 logical CPUs available)", "benchmarks/run.sh --quick", List.of("a note")));
+        assertTrue(md.contains("| bow | 17 | 30.0 | 60.0 | 0.50 | 0.000 | yes |"), md);
+        assertTrue(md.contains("| cnn | 17 | 90.0 | 60.0 | 1.50 | 24 | no (time, allocation) |"), md);
+        assertTrue(md.contains("## JDK 17.0.15"), md);
+        String bowRows = "| bow | tfl4j | 30.0 | 45.5 | 0.50 | 0.000 | 12 |\n"
+                + "| bow | tflite-builtin | 48.0 | 70.0 | 0.80 | 0.000 | 14 |\n"
+                + "| bow | tflite-xnnpack | 60.0 | 75.0 | 1.00 | 0.000 | 15 |\n"
+                + "| cnn | tfl4j | 90.0 | 120.0 | 1.50 | 24 | 40 |\n"
+                + "| cnn | tflite-xnnpack | 60.0 | 80.0 | 1.00 | 0.000 | 20 |\n";
+        assertTrue(md.contains(bowRows), md);
+        assertTrue(md.contains("- CPU: Test CPU (2 logical CPUs available)"), md);
+        assertTrue(md.contains("- Command: `benchmarks/run.sh --quick`"), md);
+        assertTrue(md.contains("- a note"), md);
+    }
+
+    @Test
+    void verdictNamesWhatMissesTheTarget() {
+        assertEquals("yes", PerformanceReport.verdict(0.5, 0.2));
+        assertEquals("no (time)", PerformanceReport.verdict(0.51, 0.0));
+        assertEquals("no (allocation)", PerformanceReport.verdict(0.3, 16.0));
+        assertEquals("no (time); allocation not measured", PerformanceReport.verdict(2.0, null));
+        assertEquals("no XNNPACK result", PerformanceReport.verdict(null, 0.0));
+    }
+
+    @Test
+    void refusesAFileWithoutEndToEndResults() {
+        assertThrows(IllegalArgumentException.class, () -> PerformanceReport.parse("[]", "empty.json"));
+    }
+
+    private static PerformanceReport.Result find(PerformanceReport.Run run, String model, String engine) {
+        return run.results().stream().filter(r -> r.model().equals(model) && r.engine().equals(engine)).findFirst().orElseThrow();
+    }
+}
