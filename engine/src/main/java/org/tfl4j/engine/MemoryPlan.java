@@ -56,6 +56,19 @@ final class MemoryPlan {
         return new MemoryPlan(offsets, (int) arena);
     }
 
+    /**
+     * This plan with every tensor {@code t} whose {@code storageOwner[t] != t} placed at its owner's offset (when
+     * the owner is in this arena). Owners were planned with the lifetimes of all the tensors sharing them.
+     */
+    MemoryPlan withSharedStorage(int[] storageOwner) {
+        int[] offsets = offsetByTensor.clone();
+        for (int t = 0; t < offsets.length; t++) {
+            int owner = storageOwner[t];
+            if (owner != t && offsetByTensor[owner] >= 0) offsets[t] = offsetByTensor[owner];
+        }
+        return new MemoryPlan(offsets, arenaSize);
+    }
+
     private static long align(long x) {
         return (x + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }

@@ -106,10 +106,26 @@ public final class Model {
         }
         this.prepared = List.copyOf(preparedOps);
 
+        // A view (RESHAPE) of an activation shares its buffer: the owner lives as long as all its views.
+        int[] storageOwner = new int[tensorCount];
+        for (int t = 0; t < tensorCount; t++) storageOwner[t] = t;
+        for (int i = 0; i < ops.size(); i++) {
+            if (!prepared.get(i).outputMayShareInputStorage()) continue;
+            Operator op = ops.get(i);
+            TensorSpec in = specs[op.inputs()[0]];
+            TensorSpec out = specs[op.outputs()[0]];
+            if (in.isConstant() || in.isVariable() || out.isVariable() || in.type() != out.type()
+                    || in.elementCount() != out.elementCount()) continue;
+            int owner = storageOwner[in.index()];
+            storageOwner[out.index()] = owner;
+            touch(first, last, owner, first[out.index()]);
+            touch(first, last, owner, last[out.index()]);
+        }
+
         Map<TensorType, List<MemoryPlan.Request>> requests = new EnumMap<>(TensorType.class);
         for (TensorType type : ARENA_TYPES) requests.put(type, new ArrayList<>());
         for (TensorSpec s : specs) {
-            if (s == null || s.isConstant()) continue;
+            if (s == null || s.isConstant() || storageOwner[s.index()] != s.index()) continue;
             List<MemoryPlan.Request> list = requests.get(s.type());
             if (list == null) {
                 throw new InvalidModelException(s + ": tfl4j keeps activations only of types " + ARENA_TYPES);
@@ -117,7 +133,9 @@ public final class Model {
             list.add(new MemoryPlan.Request(s.index(), s.elementCount(), first[s.index()], last[s.index()]));
         }
         this.plans = new EnumMap<>(TensorType.class);
-        for (TensorType type : ARENA_TYPES) plans.put(type, MemoryPlan.place(requests.get(type), tensorCount));
+        for (TensorType type : ARENA_TYPES) {
+            plans.put(type, MemoryPlan.place(requests.get(type), tensorCount).withSharedStorage(storageOwner));
+        }
 
         for (SignatureDef sig : parsed.signatureDefs()) {
             if (sig.subgraphIndex() != 0) continue;

@@ -3,6 +3,7 @@ package org.tfl4j.engine;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.lite.schema.BuiltinOptions;
 import org.tensorflow.lite.schema.MulOptionsT;
+import org.tensorflow.lite.schema.ReshapeOptionsT;
 import org.tensorflow.lite.schema.TensorType;
 import org.tfl4j.parser.BuiltinOp;
 
@@ -136,6 +137,43 @@ class InterpreterTest {
         m.op(BuiltinOp.ADD, (byte) 0, null, new int[] {x, x}, new int[] {y});
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> new Interpreter(m.build(new int[] {x}, new int[] {y})));
         assertMessage(e, "op 0 ADD is not supported");
+    }
+
+    /** x [2, 3] -> MUL by c -> a -> RESHAPE [3, 2] -> r -> MUL by 2 -> y; and a RESHAPE of a constant. */
+    private static ByteBuffer reshapeBetweenMuls() {
+        TinyModel m = new TinyModel();
+        int x = m.tensor("x", TensorType.FLOAT32, 2, 3);
+        int c = m.constFloats("c", new int[] {3}, 1, 2, 4);
+        int two = m.constFloats("two", new int[] {2, 3}, 2, 2, 2, 2, 2, 2);
+        int a = m.tensor("a", TensorType.FLOAT32, 2, 3);
+        int r = m.tensor("r", TensorType.FLOAT32, 3, 2);
+        int y = m.tensor("y", TensorType.FLOAT32, 3, 2);
+        int twoView = m.tensor("two_view", TensorType.FLOAT32, 3, 2);
+        MulOptionsT none = new MulOptionsT();
+        ReshapeOptionsT to3x2 = new ReshapeOptionsT();
+        to3x2.setNewShape(new int[] {3, 2});
+        m.op(BuiltinOp.MUL, BuiltinOptions.MulOptions, none, new int[] {x, c}, new int[] {a});
+        m.op(BuiltinOp.RESHAPE, BuiltinOptions.ReshapeOptions, to3x2, new int[] {a}, new int[] {r});
+        m.op(BuiltinOp.RESHAPE, BuiltinOptions.ReshapeOptions, to3x2, new int[] {two}, new int[] {twoView});
+        m.op(BuiltinOp.MUL, BuiltinOptions.MulOptions, none, new int[] {r, twoView}, new int[] {y});
+        return m.build(new int[] {x}, new int[] {y, r});
+    }
+
+    @Test
+    void reshapeOfAnActivationSharesItsBufferAndAConstantIsCopied() {
+        Model model = Model.load(reshapeBetweenMuls(), new Interpreter.Options());
+        MemoryPlan plan = model.plan(org.tfl4j.parser.TensorType.FLOAT32);
+        int a = 3, r = 4, twoView = 6; // tensor indices in the order reshapeBetweenMuls creates them
+        assertEquals(plan.offset(a), plan.offset(r), "the RESHAPE of an activation shares its buffer");
+        assertTrue(plan.offset(twoView) >= 0, "the RESHAPE of a constant gets a buffer of its own");
+        try (Interpreter interp = new Interpreter(model, new Interpreter.Options())) {
+            float[] y = new float[6];
+            float[] r = new float[6];
+            interp.runForMultipleInputsOutputs(new Object[] {X}, Map.of(0, y, 1, r));
+            // Hand-computed: a = x * {1, 2, 4} by rows of 3; r is a in the same order; y = r * 2.
+            assertBitsEqual(new float[] {1, 4, 12, -4, 1, -0f}, r);
+            assertBitsEqual(new float[] {2, 8, 24, -8, 2, -0f}, y);
+        }
     }
 
     @Test

@@ -22,5 +22,13 @@ public interface OpKernel {
          * interpreter); the returned node must not allocate.
          */
         Node bind(TensorBuffers buffers);
+
+        /**
+         * True when output 0 holds exactly input 0's elements in the same order (RESHAPE): the memory plan may
+         * then give both one buffer, and the node must notice that (same array and offset) and do nothing.
+         */
+        default boolean outputMayShareInputStorage() {
+            return false;
+        }
     }
 }

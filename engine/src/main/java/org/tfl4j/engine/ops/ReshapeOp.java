@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * RESHAPE: the new shape comes from input 1 when it is an int32 vector (which must be a constant
  * here), else from the options' {@code new_shape} (where the legacy {@code [0]} means a scalar).
- * One dimension may be -1 and is inferred from the element count. The data is copied unchanged.
+ * One dimension may be -1 and is inferred from the element count. The memory plan normally lets the
+ * output share the input's buffer, and then the op does nothing; otherwise (a constant or variable input) it
+ * copies the data unchanged.
  */
 final class ReshapeOp implements OpKernel {
     @Override
@@ -21,12 +23,21 @@ final class ReshapeOp implements OpKernel {
         int[] shape = outputShape(ctx, input, requestedShape(ctx));
         ctx.requireOutputShape(0, shape);
         int count = input.elementCount();
-        return buffers -> {
-            Object src = buffers.array(input);
-            int srcOffset = buffers.offset(input);
-            Object dst = buffers.array(output);
-            int dstOffset = buffers.offset(output);
-            return () -> Reshape.copy(src, srcOffset, dst, dstOffset, count);
+        return new Prepared() {
+            @Override
+            public Node bind(TensorBuffers buffers) {
+                Object src = buffers.array(input);
+                int srcOffset = buffers.offset(input);
+                Object dst = buffers.array(output);
+                int dstOffset = buffers.offset(output);
+                if (src == dst && srcOffset == dstOffset) return () -> { };
+                return () -> Reshape.copy(src, srcOffset, dst, dstOffset, count);
+            }
+
+            @Override
+            public boolean outputMayShareInputStorage() {
+                return true;
+            }
         };
     }
 
