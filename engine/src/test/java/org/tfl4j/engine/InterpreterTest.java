@@ -163,9 +163,9 @@ class InterpreterTest {
     void reshapeOfAnActivationSharesItsBufferAndAConstantIsCopied() {
         Model model = Model.load(reshapeBetweenMuls(), new Interpreter.Options());
         MemoryPlan plan = model.plan(org.tfl4j.parser.TensorType.FLOAT32);
-        int a = 3, r = 4, twoView = 6; // tensor indices in the order reshapeBetweenMuls creates them
-        assertEquals(plan.offset(a), plan.offset(r), "the RESHAPE of an activation shares its buffer");
-        assertTrue(plan.offset(twoView) >= 0, "the RESHAPE of a constant gets a buffer of its own");
+        int tensorA = 3, tensorR = 4, tensorTwoView = 6; // indices in the order reshapeBetweenMuls creates them
+        assertEquals(plan.offset(tensorA), plan.offset(tensorR), "the RESHAPE of an activation shares its buffer");
+        assertTrue(plan.offset(tensorTwoView) >= 0, "the RESHAPE of a constant gets a buffer of its own");
         try (Interpreter interp = new Interpreter(model, new Interpreter.Options())) {
             float[] y = new float[6];
             float[] r = new float[6];
