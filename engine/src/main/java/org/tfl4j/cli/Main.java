@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code tfl4j} command: {@code recommend}, {@code inspect} and {@code run}. {@code conform} is listed but
- * lives in the conformance module (it needs the official TFLite runtime, which this jar never carries); the
- * {@code ./tfl4j} launcher starts it there, and this class only explains that.
+ * The {@code tfl4j} command: {@code recommend}, {@code inspect}, {@code run} and {@code bench}. {@code conform} is
+ * listed but lives in the conformance module (it needs the official TFLite runtime, which this jar never carries);
+ * the {@code ./tfl4j} launcher starts it there, and this class only explains that.
  *
  * <p>Exit codes: 0 success; 2 bad input (usage, a missing or malformed model, config, vocabulary or
  * {@code .npy} file, an input the engine rejects, an unknown title), with a one-line message on
@@ -46,6 +46,9 @@ public final class Main {
             "  run MODEL IN0.npy [IN1.npy ...] --out DIR",
             "  run MODEL --cases DIR --out DIR2",
             "                             run a model on .npy inputs, write out<k>.npy",
+            "  bench MODEL [IN.npy ...] [--runs N] [--warmup-runs N] [--threads T] [--json]",
+            "                             latency (init, first, warm-up, avg, percentiles), memory and a",
+            "                             per-op profile, as TFLite's benchmark_model reports them",
             "  conform MODEL [IN.npy ...] [--cases N] [--seed S] [--threads T] [--xnnpack] [--json]",
             "                             compare a model's outputs with official TFLite 2.21, bit for bit;",
             "                             runs through './tfl4j conform' (needs the conformance module and the",
@@ -164,10 +167,15 @@ public final class Main {
                 if (a.help) return help(out, RunCommand.USAGE);
                 return RunCommand.run(a, store(a, env, userHome), out);
             }
+            case "bench": {
+                Args a = new Args(command, args, BenchCommand.OPTIONS, BenchCommand.FLAGS);
+                if (a.help) return help(out, BenchCommand.USAGE);
+                return BenchCommand.run(a, store(a, env, userHome), out);
+            }
             case "conform":
                 throw new UsageException(CONFORM_ELSEWHERE);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, conform, help)");
+                throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, bench, conform, help)");
         }
     }
 
@@ -176,9 +184,10 @@ public final class Main {
             case "recommend": return RecommendCommand.USAGE;
             case "inspect": return InspectCommand.USAGE;
             case "run": return RunCommand.USAGE;
+            case "bench": return BenchCommand.USAGE;
             case "conform": return CONFORM_USAGE;
             case "help": return USAGE;
-            default: throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, conform, help)");
+            default: throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, bench, conform, help)");
         }
     }
 
