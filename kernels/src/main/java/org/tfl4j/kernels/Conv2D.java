@@ -1,5 +1,7 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.F32ConvChannelLanes;
+
 import java.util.Arrays;
 
 /**
@@ -11,7 +13,10 @@ import java.util.Arrays;
  * adds the bias and clamps. Output positions are the product's columns, in {@code (n, oh, ow)} order. The
  * accumulation order comes from {@link MatMul}: {@link MatMul#cpuBackendGemm} for TFLite's single-thread
  * kernel, {@link MatMul#eigenContraction} for its multithreaded one; they differ when there is a single
- * output position (GEMV). This class fills one patch at a time into a scratch array of {@code K} floats.
+ * output position (GEMV). This class fills one patch at a time into a scratch array of {@code K} floats
+ * (or reads it straight from the input where it is one run of it) and computes its outputs one at a time, or,
+ * given the filter packed once ({@link #packFilter}), with {@link F32ConvChannelLanes}' vectors across output
+ * channels for the outputs whose order those kernels have.
  * Under FTZ/DAZ as {@link MatMul} describes: the flushing arithmetic only when the operands' magnitudes allow a
  * subnormal; the bias add reads a subnormal bias as a signed zero.
  */
@@ -71,7 +76,9 @@ public final class Conv2D {
     private final float actMin;
     private final float actMax;
     private final boolean eigenContraction;
-    private final float[] patch; // [K] one im2col row
+    private final float[] patch;       // [K] one im2col patch
+    private final float[] secondPatch; // [K] the other patch of a pair (packed path)
+    private final boolean patchesAreRuns; // a patch that lies inside the input is one contiguous run of x
 
     /**
      * @param eigenContraction true for the arithmetic of TFLite's multithreaded kernel (thread count
@@ -83,6 +90,20 @@ public final class Conv2D {
         this.actMax = actMax;
         this.eigenContraction = eigenContraction;
         this.patch = new float[geometry.patchSize()];
+        this.secondPatch = new float[geometry.patchSize()];
+        // (kh, kw, c) order is x's own order when each filter row is a gap-free run of input columns and the
+        // filter rows follow each other in x: one filter row, or rows as wide as the input without dilation.
+        boolean rowIsRun = geometry.filterWidth() == 1 || geometry.dilationWidth() == 1;
+        this.patchesAreRuns = rowIsRun && (geometry.filterHeight() == 1
+                || (geometry.dilationHeight() == 1 && geometry.filterWidth() == geometry.inWidth()));
+    }
+
+    /**
+     * The filter {@code [O, K]} packed for the vector kernels ({@link F32ConvChannelLanes#pack}); pack a constant
+     * filter once and pass it to {@link #eval(float[], int, float[], int, float, float[], float[], int, float[], int)}.
+     */
+    public static float[] packFilter(Geometry geometry, float[] filter, int filterOff) {
+        return F32ConvChannelLanes.pack(filter, filterOff, geometry.outChannels(), geometry.patchSize());
     }
 
     /**
@@ -102,43 +123,147 @@ public final class Conv2D {
     /** Like {@link #eval(float[], int, float[], int, float[], int, float[], int)} with the filter's {@link #smallestFilterValue}. */
     public void eval(float[] x, int xOff, float[] filter, int filterOff, float smallestFilterValue, float[] bias, int biasOff,
                      float[] y, int yOff) {
+        eval(x, xOff, filter, filterOff, smallestFilterValue, null, bias, biasOff, y, yOff);
+    }
+
+    /**
+     * Like {@link #eval(float[], int, float[], int, float, float[], int, float[], int)}, with the vector kernels
+     * when {@code packedFilter} ({@link #packFilter} of the same filter) is not null: they take the outputs whose
+     * order they have (whole-8-row-block and past-4-column-block GEMM rows, the one-position GEMV) when no flushing
+     * is needed; every other output, and everything when flushing, runs the per-output scalar code. The bits are
+     * the same either way.
+     */
+    public void eval(float[] x, int xOff, float[] filter, int filterOff, float smallestFilterValue, float[] packedFilter,
+                     float[] bias, int biasOff, float[] y, int yOff) {
         int depth = g.patchSize();
         int rows = g.outChannels();
         int cols = g.positions();
         // Patches hold input values and +0 padding only, so the input's magnitudes bound theirs.
         boolean flush = MatMul.needsFlush(smallestFilterValue,
                 MatMul.smallestNonZeroMagnitude(x, xOff, g.batches() * g.inHeight() * g.inWidth() * g.inChannels()));
+        // One output channel (Eigen's inner product or dot4 across positions) and the tiny coefficient-based
+        // product have no channel-lane form.
+        boolean coeffBased = !eigenContraction && depth + rows + cols < MatMul.COEFF_BASED_THRESHOLD && cols != 1;
+        if (packedFilter != null && !flush && rows != 1 && !coeffBased) {
+            evalPacked(x, xOff, filter, filterOff, packedFilter, bias, biasOff, y, yOff);
+            return;
+        }
         int col = 0;
         for (int n = 0; n < g.batches(); n++) {
             for (int oh = 0; oh < g.outHeight(); oh++) {
                 for (int ow = 0; ow < g.outWidth(); ow++, col++) {
-                    fillPatch(x, xOff, n, oh, ow);
-                    for (int o = 0; o < rows; o++) {
-                        int filterRow = filterOff + o * depth; // [KH, KW, C] of output channel o
-                        float acc = eigenContraction
-                                ? MatMul.eigenContraction(filter, filterRow, patch, 0, depth, o, col, rows, cols, flush)
-                                : MatMul.cpuBackendGemm(filter, filterRow, patch, 0, depth, o, col, rows, cols, flush);
-                        if (bias != null) acc = TfliteMath.ftz(acc + TfliteMath.ftz(bias[biasOff + o]));
-                        y[yOff + col * rows + o] = TfliteMath.activation(acc, actMin, actMax);
-                    }
+                    fillPatch(x, xOff, n, oh, ow, patch);
+                    scalarOutputs(0, filter, filterOff, patch, 0, col, flush, bias, biasOff, y, yOff);
                 }
             }
         }
     }
 
-    /** patch[(kh·KW + kw)·C + c] = x[n][ih][iw][c], or +0 where (ih, iw) falls in the padding. */
-    private void fillPatch(float[] x, int xOff, int n, int oh, int ow) {
+    /** Outputs {@code [fromRow, O)} of column {@code col} from its patch at {@code src[srcOff ..]}, one at a time. */
+    private void scalarOutputs(int fromRow, float[] filter, int filterOff, float[] src, int srcOff, int col,
+                               boolean flush, float[] bias, int biasOff, float[] y, int yOff) {
+        int depth = g.patchSize();
+        int rows = g.outChannels();
+        int cols = g.positions();
+        for (int o = fromRow; o < rows; o++) {
+            int filterRow = filterOff + o * depth; // [KH, KW, C] of output channel o
+            float acc = eigenContraction
+                    ? MatMul.eigenContraction(filter, filterRow, src, srcOff, depth, o, col, rows, cols, flush)
+                    : MatMul.cpuBackendGemm(filter, filterRow, src, srcOff, depth, o, col, rows, cols, flush);
+            if (bias != null) acc = TfliteMath.ftz(acc + TfliteMath.ftz(bias[biasOff + o]));
+            y[yOff + col * rows + o] = TfliteMath.activation(acc, actMin, actMax);
+        }
+    }
+
+    /**
+     * The non-flushing product with the vector kernels (the caller has excluded one channel and the
+     * coefficient-based sizes). A single position is a GEMV: dot4 for every channel, or Eigen's blocked GEMV for
+     * the multithreaded kernel. Otherwise the GEMM micro-kernel sums sequentially the rows in whole 8-row blocks and
+     * every row of the columns past the last whole 4-column block; columns go in pairs that share that row count.
+     */
+    private void evalPacked(float[] x, int xOff, float[] filter, int filterOff, float[] packedFilter,
+                            float[] bias, int biasOff, float[] y, int yOff) {
+        int depth = g.patchSize();
+        int rows = g.outChannels();
+        int cols = g.positions();
+        if (cols == 1) {
+            int run = runStart(xOff, 0);
+            float[] src = run >= 0 ? x : fillPatch(x, xOff, 0, patch);
+            int srcOff = Math.max(run, 0);
+            if (eigenContraction) {
+                F32ConvChannelLanes.blockedSeqsum(src, srcOff, depth, F32ConvChannelLanes.gemvBlock(depth, rows),
+                        packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
+            } else {
+                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
+            }
+            return;
+        }
+        int rows8 = rows / 8 * 8;
+        int cols4 = cols / 4 * 4;
+        for (int col = 0; col < cols; ) {
+            int seqRows = col < cols4 ? rows8 : rows; // the rows this column sums sequentially
+            boolean pair = col + 1 < cols && (col + 1 < cols4) == (col < cols4);
+            int run0 = runStart(xOff, col);
+            float[] src0 = run0 >= 0 ? x : fillPatch(x, xOff, col, patch);
+            int src0Off = Math.max(run0, 0);
+            if (pair) {
+                int run1 = runStart(xOff, col + 1);
+                float[] src1 = run1 >= 0 ? x : fillPatch(x, xOff, col + 1, secondPatch);
+                int src1Off = Math.max(run1, 0);
+                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, packedFilter, seqRows,
+                        bias, biasOff, actMin, actMax, y, yOff + col * rows, yOff + (col + 1) * rows);
+                scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
+                scalarOutputs(seqRows, filter, filterOff, src1, src1Off, col + 1, false, bias, biasOff, y, yOff);
+                col += 2;
+            } else {
+                F32ConvChannelLanes.seqsum(src0, src0Off, depth, packedFilter, seqRows,
+                        bias, biasOff, actMin, actMax, y, yOff + col * rows);
+                scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
+                col++;
+            }
+        }
+    }
+
+    /**
+     * Where column {@code col}'s patch starts in x when it is one run of x ({@link #patchesAreRuns} and no padding
+     * inside it), so it needs no copy; else -1.
+     */
+    private int runStart(int xOff, int col) {
+        if (!patchesAreRuns) return -1;
+        int ow = col % g.outWidth();
+        int oh = col / g.outWidth() % g.outHeight();
+        int n = col / (g.outWidth() * g.outHeight());
+        int ih = oh * g.strideHeight() - g.padTop();
+        int iw = ow * g.strideWidth() - g.padLeft();
+        if (ih < 0 || ih + (g.filterHeight() - 1) * g.dilationHeight() >= g.inHeight()
+                || iw < 0 || iw + (g.filterWidth() - 1) * g.dilationWidth() >= g.inWidth()) {
+            return -1;
+        }
+        return xOff + ((n * g.inHeight() + ih) * g.inWidth() + iw) * g.inChannels();
+    }
+
+    /** {@link #fillPatch(float[], int, int, int, int, float[])} for column {@code col} = (n, oh, ow); returns dst. */
+    private float[] fillPatch(float[] x, int xOff, int col, float[] dst) {
+        int ow = col % g.outWidth();
+        int oh = col / g.outWidth() % g.outHeight();
+        int n = col / (g.outWidth() * g.outHeight());
+        fillPatch(x, xOff, n, oh, ow, dst);
+        return dst;
+    }
+
+    /** dst[(kh·KW + kw)·C + c] = x[n][ih][iw][c], or +0 where (ih, iw) falls in the padding. */
+    private void fillPatch(float[] x, int xOff, int n, int oh, int ow, float[] dst) {
         int channels = g.inChannels();
         for (int kh = 0; kh < g.filterHeight(); kh++) {
             int ih = oh * g.strideHeight() - g.padTop() + kh * g.dilationHeight();
             for (int kw = 0; kw < g.filterWidth(); kw++) {
                 int iw = ow * g.strideWidth() - g.padLeft() + kw * g.dilationWidth();
-                int dst = (kh * g.filterWidth() + kw) * channels;
+                int at = (kh * g.filterWidth() + kw) * channels;
                 if (ih >= 0 && ih < g.inHeight() && iw >= 0 && iw < g.inWidth()) {
                     int src = xOff + ((n * g.inHeight() + ih) * g.inWidth() + iw) * channels;
-                    System.arraycopy(x, src, patch, dst, channels);
+                    System.arraycopy(x, src, dst, at, channels);
                 } else {
-                    Arrays.fill(patch, dst, dst + channels, 0f);
+                    Arrays.fill(dst, at, at + channels, 0f);
                 }
             }
         }

@@ -62,6 +62,9 @@ final class Conv2DOp implements OpKernel {
         boolean multithreadedKernel = ctx.tfliteThreads() != 1
                 && options.dilationH() == 1 && options.dilationW() == 1 && filter.isConstant();
 
+        // A constant filter is packed for the vector kernels once here, shared read-only by every interpreter.
+        float[] packedFilter = filter.isConstant() ? Conv2D.packFilter(g, filter.constFloats(), 0) : null;
+
         return buffers -> {
             Conv2D conv = new Conv2D(g, lo, hi, multithreadedKernel);
             float[] x = buffers.floats(input);
@@ -72,7 +75,7 @@ final class Conv2DOp implements OpKernel {
             int bOff = buffers.offset(bias);
             if (filter.isConstant()) {
                 float smallestFilterValue = conv.smallestFilterValue(f, fOff);
-                return () -> conv.eval(x, xOff, f, fOff, smallestFilterValue, b, bOff, y, yOff);
+                return () -> conv.eval(x, xOff, f, fOff, smallestFilterValue, packedFilter, b, bOff, y, yOff);
             }
             return () -> conv.eval(x, xOff, f, fOff, b, bOff, y, yOff);
         };

@@ -1,0 +1,434 @@
+package org.tfl4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.tfl4j.kernels.TfliteMath;
+
+/**
+ * Float32 CONV_2D outputs of one or two im2col patches against a constant filter, in the accumulation orders of
+ * TFLite's Eigen products ({@link org.tfl4j.kernels.MatMul}), then the bias add and the fused-activation clamp:
+ * {@code y[o] = clamp(ftz(sum_o + ftz(bias[o])), lo, hi)} (without bias: {@code clamp(sum_o, lo, hi)}), where
+ * {@code sum_o} is the product of filter row {@code o [K]} with the patch {@code [K]} in one of three orders:
+ * <ul>
+ * <li>{@link #seqsum}: one sequential sum from +0 (the GEMM micro-kernel's order for rows in whole 8-row blocks
+ *     and for every column past the last whole 4-column block); {@link #seqsum2} does two patches at once;</li>
+ * <li>{@link #dot4}: {@link TfliteMath#dot4} (the single-thread kernel's GEMV, one output position);</li>
+ * <li>{@link #blockedSeqsum}: Eigen's column-major GEMV (the multithreaded kernel's single position), sequential
+ *     sums over blocks of k added to a result that starts at +0.</li>
+ * </ul>
+ *
+ * <p>Lanes run across output channels, never across one output's sum: each lane does the scalar order's operations
+ * in that order, a multiply then an add (no FMA), so every output has the scalar order's exact bits. For that the
+ * filter is packed once into blocks of {@code L} channels ({@code L} = the float lanes of {@link VectorWidth}),
+ * channel-interleaved ({@link #pack}), so one load gives the k-th weight of {@code L} channels while the patch's
+ * {@code x[k]} is broadcast. Several blocks (and, in {@link #seqsum2}, two patches) run interleaved so that
+ * independent additions hide each other's latency. The channels past the last whole block run the scalar twin's
+ * per-channel code on the same packed array.
+ *
+ * <p>Only the non-flushing arithmetic: the caller takes this path when {@code MatMul.needsFlush} proves that no
+ * product or partial sum can be subnormal. The bias add still flushes (a normal bias plus a sum can be subnormal),
+ * as TFLite's MXCSR does.
+ */
+public final class F32ConvChannelLanes {
+    private F32ConvChannelLanes() {}
+
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
+    /** Channels per packed block; also the scalar twins' layout, so both read the same packed array. */
+    private static final int LANES = FLOATS.length();
+
+    /** Floats in the packed form of a {@code [channels, depth]} filter: {@code [ceil(channels / L), depth, L]}. */
+    public static int packedSize(int channels, int depth) {
+        return (channels + LANES - 1) / LANES * depth * LANES;
+    }
+
+    /**
+     * Packs the filter {@code [channels, depth]} (OHWI flattened to rows of {@code depth = KH·KW·C}, row-major from
+     * {@code filterOff}) into a new {@code [ceil(channels / L), depth, L]} array: element {@code (o, k)} goes to
+     * {@code [o / L][k][o % L]}; the lanes of the last block past {@code channels} are zeros, never stored.
+     */
+    public static float[] pack(float[] filter, int filterOff, int channels, int depth) {
+        float[] packed = new float[packedSize(channels, depth)];
+        for (int o = 0; o < channels; o++) {
+            int base = (o / LANES) * depth * LANES + o % LANES;
+            for (int k = 0; k < depth; k++) packed[base + k * LANES] = filter[filterOff + o * depth + k];
+        }
+        return packed;
+    }
+
+    /**
+     * The k-block length of Eigen's column-major GEMV ({@code MatMul.blockedSeqsum}): the whole depth below 128,
+     * else 16, or 4 when the product's rows take 32000 bytes or more.
+     */
+    public static int gemvBlock(int depth, int rows) {
+        return depth < 128 ? depth : (rows * 4 < 32000 ? 16 : 4);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sequential sums (GEMM rows in whole 8-row blocks)
+
+    /**
+     * {@code y[yOff + o] = clamp(ftz(seqsum(F[o], x) + ftz(bias[biasOff + o])), actMin, actMax)} for
+     * {@code o < channels}, the vector kernel or, with {@link VectorWidth#SCALAR}, its scalar twin. Writes exactly
+     * {@code y[yOff .. yOff + channels)}.
+     *
+     * @param x        patch {@code [depth]}
+     * @param packed   filter {@code [rows, depth]} packed by {@link #pack}, {@code rows >= channels}
+     * @param channels how many leading output channels to compute
+     * @param bias     {@code [rows]}, or null for none
+     * @param actMin   lower clamp of the fused activation (-FLT_MAX for none)
+     * @param actMax   upper clamp (FLT_MAX for none)
+     * @param y        output {@code [channels]}
+     */
+    public static void seqsum(float[] x, int xOff, int depth, float[] packed, int channels,
+                              float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        if (VectorWidth.SCALAR) {
+            seqsumScalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        } else {
+            seqsumVector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        }
+    }
+
+    /** The vector kernel of {@link #seqsum}. */
+    public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int channels,
+                                    float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        int wholeBlocks = channels / LANES;
+        int blockStride = depth * LANES;
+        int block = 0;
+        for (; block + 4 <= wholeBlocks; block += 4) { // four blocks: four independent sums
+            int p = block * blockStride; // packed[block][k][*] at p + k * LANES
+            FloatVector s0 = FloatVector.zero(FLOATS), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = 0; k < depth; k++, p += LANES) {
+                float xk = x[xOff + k];
+                s0 = s0.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
+                s1 = s1.add(FloatVector.fromArray(FLOATS, packed, p + blockStride).mul(xk));
+                s2 = s2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride).mul(xk));
+                s3 = s3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride).mul(xk));
+            }
+            int o = block * LANES;
+            s0.intoArray(y, yOff + o);
+            s1.intoArray(y, yOff + o + LANES);
+            s2.intoArray(y, yOff + o + 2 * LANES);
+            s3.intoArray(y, yOff + o + 3 * LANES);
+        }
+        for (; block < wholeBlocks; block++) {
+            int p = block * blockStride;
+            FloatVector s = FloatVector.zero(FLOATS);
+            for (int k = 0; k < depth; k++, p += LANES) s = s.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+            int o = block * LANES;
+            s.intoArray(y, yOff + o);
+        }
+        finishBlocks(wholeBlocks, bias, biasOff, actMin, actMax, y, yOff);
+        for (int o = wholeBlocks * LANES; o < channels; o++) {
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** The scalar twin of {@link #seqsum}: each channel's sequential sum on the same packed layout. */
+    public static void seqsumScalar(float[] x, int xOff, int depth, float[] packed, int channels,
+                                    float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        for (int o = 0; o < channels; o++) {
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /**
+     * {@link #seqsum} for two patches at once, {@code x0} into {@code y[y0Off ..]} and {@code x1} into
+     * {@code y[y1Off ..]}: each packed load then feeds two sums, halving the filter traffic.
+     */
+    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+                               float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+        if (VectorWidth.SCALAR) {
+            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+        } else {
+            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+        }
+    }
+
+    /** The vector kernel of {@link #seqsum2}. */
+    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+        int wholeBlocks = channels / LANES;
+        int blockStride = depth * LANES;
+        int block = 0;
+        for (; block + 4 <= wholeBlocks; block += 4) { // four blocks x two patches: eight independent sums
+            int p = block * blockStride;
+            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0; // patch 0
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;                       // patch 1
+            for (int k = 0; k < depth; k++, p += LANES) {
+                float xa = x0[x0Off + k], xb = x1[x1Off + k];
+                FloatVector f0 = FloatVector.fromArray(FLOATS, packed, p);
+                FloatVector f1 = FloatVector.fromArray(FLOATS, packed, p + blockStride);
+                FloatVector f2 = FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride);
+                FloatVector f3 = FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride);
+                a0 = a0.add(f0.mul(xa));
+                a1 = a1.add(f1.mul(xa));
+                a2 = a2.add(f2.mul(xa));
+                a3 = a3.add(f3.mul(xa));
+                b0 = b0.add(f0.mul(xb));
+                b1 = b1.add(f1.mul(xb));
+                b2 = b2.add(f2.mul(xb));
+                b3 = b3.add(f3.mul(xb));
+            }
+            int o = block * LANES;
+            a0.intoArray(y, y0Off + o);
+            a1.intoArray(y, y0Off + o + LANES);
+            a2.intoArray(y, y0Off + o + 2 * LANES);
+            a3.intoArray(y, y0Off + o + 3 * LANES);
+            b0.intoArray(y, y1Off + o);
+            b1.intoArray(y, y1Off + o + LANES);
+            b2.intoArray(y, y1Off + o + 2 * LANES);
+            b3.intoArray(y, y1Off + o + 3 * LANES);
+        }
+        for (; block < wholeBlocks; block++) {
+            int p = block * blockStride;
+            FloatVector a = FloatVector.zero(FLOATS), b = a;
+            for (int k = 0; k < depth; k++, p += LANES) {
+                FloatVector f = FloatVector.fromArray(FLOATS, packed, p);
+                a = a.add(f.mul(x0[x0Off + k]));
+                b = b.add(f.mul(x1[x1Off + k]));
+            }
+            int o = block * LANES;
+            a.intoArray(y, y0Off + o);
+            b.intoArray(y, y1Off + o);
+        }
+        finishBlocks(wholeBlocks, bias, biasOff, actMin, actMax, y, y0Off);
+        finishBlocks(wholeBlocks, bias, biasOff, actMin, actMax, y, y1Off);
+        for (int o = wholeBlocks * LANES; o < channels; o++) {
+            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** The scalar twin of {@link #seqsum2}: {@link #seqsumScalar} for each patch. */
+    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+        seqsumScalar(x0, x0Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off);
+        seqsumScalar(x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y1Off);
+    }
+
+    /** Channel {@code o}'s sequential sum from +0 over its packed weights. */
+    private static float seqsumChannel(float[] x, int xOff, int depth, float[] packed, int o) {
+        int p = (o / LANES) * depth * LANES + o % LANES; // packed[o / L][k][o % L] at p + k * LANES
+        float s = 0f;
+        for (int k = 0; k < depth; k++, p += LANES) s = s + packed[p] * x[xOff + k];
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // dot4 (the single-thread kernel's GEMV)
+
+    /** {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum. */
+    public static void dot4(float[] x, int xOff, int depth, float[] packed, int channels,
+                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        if (VectorWidth.SCALAR) {
+            dot4Scalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        } else {
+            dot4Vector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        }
+    }
+
+    /** The vector kernel of {@link #dot4}. */
+    public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int channels,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        int wholeBlocks = channels / LANES;
+        int blockStride = depth * LANES;
+        int depth4 = depth & ~3;
+        int block = 0;
+        for (; block + 2 <= wholeBlocks; block += 2) { // two blocks x four partial sums: eight independent sums
+            int p = block * blockStride;
+            int q = p + blockStride;
+            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int k = 0;
+            for (; k < depth4; k += 4, p += 4 * LANES, q += 4 * LANES) {
+                float x0 = x[xOff + k], x1 = x[xOff + k + 1], x2 = x[xOff + k + 2], x3 = x[xOff + k + 3];
+                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x0));
+                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x1));
+                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x2));
+                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x3));
+                b0 = b0.add(FloatVector.fromArray(FLOATS, packed, q).mul(x0));
+                b1 = b1.add(FloatVector.fromArray(FLOATS, packed, q + LANES).mul(x1));
+                b2 = b2.add(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES).mul(x2));
+                b3 = b3.add(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES).mul(x3));
+            }
+            FloatVector a = a0.add(a2).add(a1.add(a3));
+            FloatVector b = b0.add(b2).add(b1.add(b3));
+            for (; k < depth; k++, p += LANES, q += LANES) {
+                float xk = x[xOff + k];
+                a = a.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
+                b = b.add(FloatVector.fromArray(FLOATS, packed, q).mul(xk));
+            }
+            int o = block * LANES;
+            a.intoArray(y, yOff + o);
+            b.intoArray(y, yOff + o + LANES);
+        }
+        for (; block < wholeBlocks; block++) {
+            int p = block * blockStride;
+            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            int k = 0;
+            for (; k < depth4; k += 4, p += 4 * LANES) {
+                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x[xOff + k + 1]));
+                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x[xOff + k + 2]));
+                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x[xOff + k + 3]));
+            }
+            FloatVector a = a0.add(a2).add(a1.add(a3));
+            for (; k < depth; k++, p += LANES) a = a.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+            int o = block * LANES;
+            a.intoArray(y, yOff + o);
+        }
+        finishBlocks(wholeBlocks, bias, biasOff, actMin, actMax, y, yOff);
+        for (int o = wholeBlocks * LANES; o < channels; o++) {
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** The scalar twin of {@link #dot4}. */
+    public static void dot4Scalar(float[] x, int xOff, int depth, float[] packed, int channels,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        for (int o = 0; o < channels; o++) {
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** Channel {@code o}'s {@link TfliteMath#dot4} over its packed weights. */
+    private static float dot4Channel(float[] x, int xOff, int depth, float[] packed, int o) {
+        int p = (o / LANES) * depth * LANES + o % LANES;
+        float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+        int k = 0;
+        for (int depth4 = depth & ~3; k < depth4; k += 4, p += 4 * LANES) {
+            l0 = l0 + packed[p] * x[xOff + k];
+            l1 = l1 + packed[p + LANES] * x[xOff + k + 1];
+            l2 = l2 + packed[p + 2 * LANES] * x[xOff + k + 2];
+            l3 = l3 + packed[p + 3 * LANES] * x[xOff + k + 3];
+        }
+        float s = (l0 + l2) + (l1 + l3);
+        for (; k < depth; k++, p += LANES) s = s + packed[p] * x[xOff + k];
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Blocked sequential sums (the multithreaded kernel's GEMV)
+
+    /**
+     * {@link #seqsum} with the order of Eigen's column-major GEMV: the k range cut into blocks of
+     * {@code kBlock} (see {@link #gemvBlock}), each block summed sequentially from +0 and added to a result that
+     * starts at +0.
+     */
+    public static void blockedSeqsum(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        if (VectorWidth.SCALAR) {
+            blockedSeqsumScalar(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        } else {
+            blockedSeqsumVector(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        }
+    }
+
+    /** The vector kernel of {@link #blockedSeqsum}. */
+    public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+                                           float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        int wholeBlocks = channels / LANES;
+        int blockStride = depth * LANES;
+        int block = 0;
+        for (; block + 4 <= wholeBlocks; block += 4) {
+            int base = block * blockStride;
+            FloatVector r0 = FloatVector.zero(FLOATS), r1 = r0, r2 = r0, r3 = r0;
+            for (int start = 0; start < depth; start += kBlock) {
+                int end = Math.min(start + kBlock, depth);
+                FloatVector s0 = FloatVector.zero(FLOATS), s1 = s0, s2 = s0, s3 = s0;
+                int p = base + start * LANES;
+                for (int k = start; k < end; k++, p += LANES) {
+                    float xk = x[xOff + k];
+                    s0 = s0.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
+                    s1 = s1.add(FloatVector.fromArray(FLOATS, packed, p + blockStride).mul(xk));
+                    s2 = s2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride).mul(xk));
+                    s3 = s3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride).mul(xk));
+                }
+                r0 = r0.add(s0);
+                r1 = r1.add(s1);
+                r2 = r2.add(s2);
+                r3 = r3.add(s3);
+            }
+            int o = block * LANES;
+            r0.intoArray(y, yOff + o);
+            r1.intoArray(y, yOff + o + LANES);
+            r2.intoArray(y, yOff + o + 2 * LANES);
+            r3.intoArray(y, yOff + o + 3 * LANES);
+        }
+        for (; block < wholeBlocks; block++) {
+            int base = block * blockStride;
+            FloatVector r = FloatVector.zero(FLOATS);
+            for (int start = 0; start < depth; start += kBlock) {
+                int end = Math.min(start + kBlock, depth);
+                FloatVector s = FloatVector.zero(FLOATS);
+                int p = base + start * LANES;
+                for (int k = start; k < end; k++, p += LANES) s = s.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+                r = r.add(s);
+            }
+            int o = block * LANES;
+            r.intoArray(y, yOff + o);
+        }
+        finishBlocks(wholeBlocks, bias, biasOff, actMin, actMax, y, yOff);
+        for (int o = wholeBlocks * LANES; o < channels; o++) {
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** The scalar twin of {@link #blockedSeqsum}. */
+    public static void blockedSeqsumScalar(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+                                           float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        for (int o = 0; o < channels; o++) {
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, o), bias, biasOff, o, actMin, actMax);
+        }
+    }
+
+    /** Channel {@code o}'s blocked sequential sum over its packed weights. */
+    private static float blockedSeqsumChannel(float[] x, int xOff, int depth, int kBlock, float[] packed, int o) {
+        int base = (o / LANES) * depth * LANES + o % LANES;
+        float result = 0f;
+        for (int start = 0; start < depth; start += kBlock) {
+            int end = Math.min(start + kBlock, depth);
+            float blockSum = 0f;
+            for (int k = start, p = base + start * LANES; k < end; k++, p += LANES) blockSum = blockSum + packed[p] * x[xOff + k];
+            result = result + blockSum;
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bias and activation
+
+    /** One channel's bias add (flushed as under MXCSR FTZ/DAZ) and clamp, as one vector lane does it. */
+    private static float finish(float sum, float[] bias, int biasOff, int o, float actMin, float actMax) {
+        if (bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(bias[biasOff + o]));
+        return TfliteMath.activation(sum, actMin, actMax);
+    }
+
+    /**
+     * {@link #finish(float, float[], int, int, float, float)} in place over the raw sums that the vector kernels
+     * stored in {@code y[yOff .. yOff + wholeBlocks·L)}, one vector at a time. Written out in one method that takes
+     * no vector: a separate pass rather than a copy per accumulator keeps the kernels small, and a vector that crosses
+     * a call the JIT does not inline (as it may refuse in a big kernel) is boxed, an allocation per call.
+     */
+    private static void finishBlocks(int wholeBlocks, float[] bias, int biasOff, float actMin, float actMax,
+                                     float[] y, int yOff) {
+        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
+        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        for (int o = 0, end = wholeBlocks * LANES; o < end; o += LANES) {
+            FloatVector v = FloatVector.fromArray(FLOATS, y, yOff + o);
+            if (bias != null) {
+                // TfliteMath.ftz per lane: a subnormal becomes a zero of its sign (v * 0); NaN and inf pass.
+                FloatVector b = FloatVector.fromArray(FLOATS, bias, biasOff + o);
+                b = b.blend(b.mul(0f), b.abs().lt(Float.MIN_NORMAL));
+                v = v.add(b);
+                v = v.blend(v.mul(0f), v.abs().lt(Float.MIN_NORMAL));
+            }
+            // TfliteMath.activation, std::min(std::max(v, lo), hi) with C++'s comparisons (a NaN passes, ties keep
+            // v); the Vector API's min/max order NaN and -0 differently, so compare and blend.
+            v = v.blend(lo, v.compare(VectorOperators.LT, lo));
+            v = v.blend(hi, v.compare(VectorOperators.GT, hi));
+            v.intoArray(y, yOff + o);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package org.tfl4j.kernels.simd;
+
+import org.junit.jupiter.api.Test;
+import org.tfl4j.kernels.MatMul;
+import org.tfl4j.kernels.TfliteMath;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link F32ConvChannelLanes}: for each order (sequential sum on one and on two patches, dot4, Eigen's blocked GEMV)
+ * the dispatching method, the vector kernel and the scalar twin against a reference built from the exact scalar
+ * orders ({@link TfliteMath#seqsum}, {@link TfliteMath#dot4}, {@link MatMul#blockedSeqsum}) on the unpacked filter,
+ * bit for bit, over channel and depth sweeps with odd tails, with and without bias, every activation clamp, into
+ * outputs pre-filled with NaN.
+ */
+class F32ConvChannelLanesTest {
+    private static final float MAX = TfliteMath.FLT_MAX;
+    /** NONE, RELU, RELU_N1_TO_1, RELU6 as {lo, hi}. */
+    private static final float[][] CLAMPS = {{-MAX, MAX}, {0f, MAX}, {-1f, 1f}, {0f, 6f}};
+    /** A quiet NaN with a payload no arithmetic produces, so an overwrite shows even as another NaN. */
+    private static final int GUARD_BITS = 0x7fc0_1234;
+    private static final int GUARD = 5;
+
+    private static final int[] CHANNELS = sweep(20, 24, 32, 40, 64, 128);
+    private static final int[] DEPTHS = sweep(17, 31, 32, 33, 64, 127, 128, 129, 130, 256);
+
+    private static int[] sweep(int upTo, int... extra) {
+        int[] sizes = new int[upTo + extra.length];
+        for (int i = 0; i < upTo; i++) sizes[i] = i + 1;
+        System.arraycopy(extra, 0, sizes, upTo, extra.length);
+        return sizes;
+    }
+
+    @FunctionalInterface
+    interface OnePatch {
+        void run(float[] x, int xOff, int depth, float[] packed, int channels, float[] bias, int biasOff,
+                 float actMin, float actMax, float[] y, int yOff);
+    }
+
+    @FunctionalInterface
+    interface TwoPatches {
+        void run(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+                 float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off);
+    }
+
+    @FunctionalInterface
+    interface Blocked {
+        void run(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels, float[] bias, int biasOff,
+                 float actMin, float actMax, float[] y, int yOff);
+    }
+
+    /** One output's exact scalar sum of filter row {@code o} and the patch. */
+    @FunctionalInterface
+    interface Order {
+        float sum(float[] f, int fRow, float[] x, int xOff, int depth);
+    }
+
+    private static final String[] NAMES = {"dispatch", "vector", "scalar twin"};
+
+    @Test
+    void seqsumMatchesSequentialSum() {
+        OnePatch[] kernels = {F32ConvChannelLanes::seqsum, F32ConvChannelLanes::seqsumVector,
+                F32ConvChannelLanes::seqsumScalar};
+        sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1);
+    }
+
+    @Test
+    void dot4MatchesDot4() {
+        OnePatch[] kernels = {F32ConvChannelLanes::dot4, F32ConvChannelLanes::dot4Vector,
+                F32ConvChannelLanes::dot4Scalar};
+        sweepOnePatch("dot4", kernels, TfliteMath::dot4, 2);
+    }
+
+    @Test
+    void blockedSeqsumMatchesEigenGemv() {
+        Blocked[] kernels = {F32ConvChannelLanes::blockedSeqsum, F32ConvChannelLanes::blockedSeqsumVector,
+                F32ConvChannelLanes::blockedSeqsumScalar};
+        Random random = new Random(3);
+        int i = 0;
+        for (int channels : CHANNELS) {
+            for (int depth : DEPTHS) {
+                check(random, i++, "blockedSeqsum", channels, depth, channels, kernels);
+            }
+        }
+        // Products with 8000 rows or more cut the depth into blocks of 4 (here only the first channels are computed).
+        for (int depth : new int[] {127, 128, 130, 256}) check(random, i++, "blockedSeqsum", 37, depth, 8000, kernels);
+    }
+
+    private static void check(Random random, int i, String what, int channels, int depth, int productRows,
+                              Blocked[] kernels) {
+        Case c = new Case(random, i, channels, depth);
+        int kBlock = F32ConvChannelLanes.gemvBlock(depth, productRows);
+        float[] expected = c.expected((f, row, x, xOff, n) -> MatMul.blockedSeqsum(f, row, x, xOff, n, productRows), c.x, c.xOff);
+        for (int k = 0; k < kernels.length; k++) {
+            float[] y = guarded(channels);
+            kernels[k].run(c.x, c.xOff, depth, kBlock, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+            assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c + ", k block " + kBlock);
+        }
+    }
+
+    @Test
+    void seqsum2MatchesSequentialSumOfEachPatch() {
+        TwoPatches[] kernels = {F32ConvChannelLanes::seqsum2, F32ConvChannelLanes::seqsum2Vector,
+                F32ConvChannelLanes::seqsum2Scalar};
+        Random random = new Random(4);
+        int i = 0;
+        for (int channels : CHANNELS) {
+            for (int depth : DEPTHS) {
+                Case c = new Case(random, i++, channels, depth);
+                float[] x1 = randomValues(random, depth + 1);
+                float[] expected0 = c.expected(TfliteMath::seqsum, c.x, c.xOff);
+                float[] expected1 = c.expected(TfliteMath::seqsum, x1, 1);
+                int y1Off = GUARD + channels + GUARD; // both outputs in one array, guards around each
+                for (int k = 0; k < kernels.length; k++) {
+                    float[] y = new float[y1Off + channels + GUARD];
+                    Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
+                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi,
+                            y, GUARD, y1Off);
+                    String where = "seqsum2 " + NAMES[k] + ", " + c;
+                    assertBits(expected0, y, GUARD, channels, where + ", patch 0");
+                    assertBits(expected1, y, y1Off, channels, where + ", patch 1");
+                    for (int j = 0; j < y.length; j++) {
+                        boolean output = (j >= GUARD && j < GUARD + channels) || (j >= y1Off && j < y1Off + channels);
+                        if (!output && Float.floatToRawIntBits(y[j]) != GUARD_BITS) fail(where + ": wrote y[" + j + "] outside the outputs");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void sweepOnePatch(String what, OnePatch[] kernels, Order order, long seed) {
+        System.out.println("F32ConvChannelLanesTest " + what + ": " + VectorWidth.describe());
+        Random random = new Random(seed);
+        int i = 0;
+        for (int channels : CHANNELS) {
+            for (int depth : DEPTHS) {
+                Case c = new Case(random, i++, channels, depth);
+                float[] expected = c.expected(order, c.x, c.xOff);
+                for (int k = 0; k < kernels.length; k++) {
+                    float[] y = guarded(channels);
+                    kernels[k].run(c.x, c.xOff, depth, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+                    assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c);
+                }
+            }
+        }
+    }
+
+    /**
+     * One sweep point: a filter of {@code rows >= channels} rows (so computing only the leading channels of a bigger
+     * packed filter is covered too), a patch at an odd offset, a bias or none and a clamp chosen by the case index.
+     */
+    private static final class Case {
+        final int channels, depth, rows, fOff = 7, xOff = 3, biasOff = 2;
+        final float[] f, x, bias, packed;
+        final float lo, hi;
+
+        Case(Random random, int index, int channels, int depth) {
+            this.channels = channels;
+            this.depth = depth;
+            this.rows = channels + (index % 5 == 4 ? 3 : 0);
+            this.f = randomValues(random, fOff + rows * depth);
+            this.x = randomValues(random, xOff + depth);
+            this.bias = index % 3 == 2 ? null : randomValues(random, biasOff + rows);
+            this.lo = CLAMPS[index % 4][0];
+            this.hi = CLAMPS[index % 4][1];
+            this.packed = F32ConvChannelLanes.pack(f, fOff, rows, depth);
+        }
+
+        float[] expected(Order order, float[] patch, int patchOff) {
+            float[] expected = new float[channels];
+            for (int o = 0; o < channels; o++) {
+                float sum = order.sum(f, fOff + o * depth, patch, patchOff, depth);
+                if (bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(bias[biasOff + o]));
+                expected[o] = TfliteMath.activation(sum, lo, hi);
+            }
+            return expected;
+        }
+
+        @Override
+        public String toString() {
+            return "channels " + channels + " of " + rows + ", depth " + depth + (bias == null ? ", no bias" : ", bias")
+                    + ", clamp [" + lo + ", " + hi + "]";
+        }
+    }
+
+    /**
+     * Signed values with magnitudes from 2^-8 up to 2^8 (no product near the subnormal range), and about one in
+     * sixteen a signed zero so that exact zero sums, and their signs, occur.
+     */
+    static float[] randomValues(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            float sign = random.nextBoolean() ? 1f : -1f;
+            v[i] = random.nextInt(16) == 0 ? sign * 0f : sign * Math.scalb(1f + random.nextFloat(), random.nextInt(16) - 8);
+        }
+        return v;
+    }
+
+    private static float[] guarded(int n) {
+        float[] y = new float[GUARD + n + GUARD];
+        Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
+        return y;
+    }
+
+    private static void assertOutputs(float[] expected, float[] y, int yOff, int n, String where) {
+        assertBits(expected, y, yOff, n, where);
+        for (int j = 0; j < y.length; j++) {
+            if ((j < yOff || j >= yOff + n) && Float.floatToRawIntBits(y[j]) != GUARD_BITS) {
+                fail(where + ": wrote y[" + j + "] outside the outputs");
+            }
+        }
+    }
+
+    private static void assertBits(float[] expected, float[] y, int yOff, int n, String where) {
+        for (int o = 0; o < n; o++) {
+            int want = Float.floatToRawIntBits(expected[o]), got = Float.floatToRawIntBits(y[yOff + o]);
+            if (want != got) {
+                fail(where + ": channel " + o + " expected " + expected[o] + " (0x" + Integer.toHexString(want)
+                        + ") but was " + y[yOff + o] + " (0x" + Integer.toHexString(got) + ")");
+            }
+        }
+    }
+}
