@@ -1,5 +1,7 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.F32GemvDot4;
+
 /**
  * FULLY_CONNECTED, float32 (spec 3.8): {@code y[b][o] = clamp(W[o]·x[b] + bias[o], lo, hi)}.
  *
@@ -13,6 +15,9 @@ package org.tfl4j.kernels;
  *
  * <p>FTZ/DAZ: when the operands' magnitudes allow a subnormal product or partial sum ({@link MatMul#needsFlush}),
  * the flushing arithmetic runs; the bias add always reads a subnormal bias as a signed zero and flushes.
+ *
+ * <p>One row, several units, no flushing (the MovieLens case) runs the SIMD GEMV {@link F32GemvDot4} (dot4's
+ * exact order in every lane) when the caller packed the weights once with {@link #packForOneRow}.
  */
 public final class FullyConnected {
     private FullyConnected() {}
@@ -43,7 +48,25 @@ public final class FullyConnected {
                             float[] bias, int biasOff,
                             float actMin, float actMax,
                             float[] y, int yOff) {
+        eval(x, xOff, batches, inputSize, w, wOff, units, smallestWeight, null, bias, biasOff, actMin, actMax, y, yOff);
+    }
+
+    /**
+     * Like {@link #eval(float[], int, int, int, float[], int, int, float, float[], int, float, float, float[], int)}
+     * with the weights also packed by {@link #packForOneRow} (or null): then one input row that needs no flushing
+     * runs the SIMD GEMV, the same bits as the scalar dot4 path.
+     */
+    public static void eval(float[] x, int xOff, int batches, int inputSize,
+                            float[] w, int wOff, int units, float smallestWeight, float[] packedWeights,
+                            float[] bias, int biasOff,
+                            float actMin, float actMax,
+                            float[] y, int yOff) {
         boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(x, xOff, batches * inputSize));
+        if (packedWeights != null && batches == 1 && units > 1 && !flush) {
+            // cpuBackendGemm's one-column GEMV: dot4 per unit, then the bias add and clamp below, lane by lane.
+            F32GemvDot4.eval(x, xOff, inputSize, packedWeights, units, bias, biasOff, actMin, actMax, y, yOff);
+            return;
+        }
         for (int b = 0; b < batches; b++) {
             for (int o = 0; o < units; o++) {
                 float v = MatMul.cpuBackendGemm(w, wOff + o * inputSize, x, xOff + b * inputSize, inputSize,
@@ -52,6 +75,15 @@ public final class FullyConnected {
                 y[yOff + b * units + o] = TfliteMath.activation(v, actMin, actMax);
             }
         }
+    }
+
+    /**
+     * Constant weights {@code [units, inputSize]} packed for the one-row SIMD GEMV, or null when {@code batches}
+     * rows would never take it (several rows run a GEMM; a single unit runs Eigen's inner product).
+     */
+    public static float[] packForOneRow(float[] w, int wOff, int units, int inputSize, int batches) {
+        if (batches != 1 || units < 2) return null;
+        return F32GemvDot4.pack(w, wOff, units, inputSize);
     }
 
     /** The smallest non-zero weight magnitude, for {@link MatMul#needsFlush}. */

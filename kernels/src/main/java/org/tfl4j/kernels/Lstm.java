@@ -1,5 +1,7 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.F32GemvDot4;
+
 import java.util.Arrays;
 
 /**
@@ -30,6 +32,9 @@ import java.util.Arrays;
  * <p>The spec verifies the MovieLens configuration (batch-major, batch 1, no CIFG/peephole/projection,
  * TANH); time-major batches, CIFG, peepholes, projection, RELU-type activations and cell counts that are
  * not a multiple of 4 follow TFLite's lstm_eval.cc and matched TFLite 2.21 bit for bit in single-op probes.
+ *
+ * <p>With constant weights and one row per step, the one-row products that need no flushing run the SIMD GEMV
+ * {@link F32GemvDot4} (dot4's exact order in every lane) on weights packed once ({@link #packWeights}).
  *
  * <p>State: {@code h [batches, outputSize]} and {@code c [batches, cells]} are read at the start and hold
  * the final state at the end (TFLite's variable tensors).
@@ -100,6 +105,53 @@ public final class Lstm {
      */
     public record Projection(float[] weights, int weightsOff, float[] bias, int biasOff) {}
 
+    /**
+     * Weight matrices packed for {@link F32GemvDot4}, made once by {@link #packWeights} and shared read-only by every
+     * Lstm over the same constant weights. A null matrix runs the scalar products (absent, diagonal, or one unit).
+     */
+    public static final class PackedWeights {
+        private final float[][] input;     // by gate i, f, c, o: [cells, inputSize] packed
+        private final float[][] recurrent; // by gate: [cells, outputSize] packed
+        private final float[] projection;  // [outputSize, cells] packed
+
+        private PackedWeights(float[][] input, float[][] recurrent, float[] projection) {
+            this.input = input;
+            this.recurrent = recurrent;
+            this.projection = projection;
+        }
+    }
+
+    /**
+     * Packs constant weights for the SIMD products, or returns null when the configuration never runs them
+     * (time-major with several batches: its products are GEMMs). Arrays by gate i, f, c, o (the input gate's null
+     * with CIFG), each read from element {@code 0}: {@code inputWeights [cells, inputSize]}, {@code recurrentWeights
+     * [cells, outputSize]} (ignored with diagonal recurrent weights), {@code projectionWeights [outputSize, cells]}
+     * or null.
+     */
+    public static PackedWeights packWeights(Config config, float[][] inputWeights, float[][] recurrentWeights,
+                                            float[] projectionWeights) {
+        if (rowsPerStep(config) != 1) return null;
+        int cells = config.cells(), in = config.inputSize(), out = config.outputSize();
+        float[][] input = new float[4][];
+        float[][] recurrent = new float[4][];
+        for (int i = 0; i < 4; i++) {
+            if (inputWeights[i] == null) continue;
+            input[i] = packOneRow(inputWeights[i], 0, cells, in);
+            if (!config.diagonalRecurrent()) recurrent[i] = packOneRow(recurrentWeights[i], 0, cells, out);
+        }
+        float[] projection = projectionWeights == null ? null : packOneRow(projectionWeights, 0, out, cells);
+        return new PackedWeights(input, recurrent, projection);
+    }
+
+    /** A single unit is Eigen's inner product, not dot4: left to the scalar code. */
+    private static float[] packOneRow(float[] m, int mOff, int units, int depth) {
+        return units < 2 ? null : F32GemvDot4.pack(m, mOff, units, depth);
+    }
+
+    private static int rowsPerStep(Config config) {
+        return config.timeMajor() ? config.batches() : 1;
+    }
+
     private final Config cfg;
     private final Gate inputGate; // null with CIFG
     private final Gate forgetGate;
@@ -119,6 +171,8 @@ public final class Lstm {
     private final float[] smallestInputWeight = new float[4];
     private final float[] smallestRecurrentWeight = new float[4];
     private float smallestProjectionWeight;
+    private final PackedWeights packed; // null: scalar products only
+    private final float[] gemvOutput;   // [max(cells, outputSize)]: the SIMD products' output, apart from the accumulator
 
     /** Like {@link #Lstm(Config, Gate, Gate, Gate, Gate, Projection, boolean)} with weights that may change. */
     public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection) {
@@ -132,13 +186,28 @@ public final class Lstm {
      */
     public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection,
                 boolean constantWeights) {
+        this(config, inputGate, forgetGate, cellGate, outputGate, projection, constantWeights,
+                constantWeights ? packWeights(config, inputGate, forgetGate, cellGate, outputGate, projection) : null);
+    }
+
+    /**
+     * Constant weights already packed by {@link #packWeights} from exactly these gates' and projection's weight
+     * arrays (shared by every Lstm of a model; null when packWeights returned null).
+     */
+    public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection,
+                PackedWeights packedWeights) {
+        this(config, inputGate, forgetGate, cellGate, outputGate, projection, true, packedWeights);
+    }
+
+    private Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection,
+                 boolean constantWeights, PackedWeights packedWeights) {
         this.cfg = config;
         this.inputGate = inputGate;
         this.forgetGate = forgetGate;
         this.cellGate = cellGate;
         this.outputGate = outputGate;
         this.projection = projection;
-        this.rowsPerStep = config.timeMajor() ? config.batches() : 1;
+        this.rowsPerStep = rowsPerStep(config);
         int n = rowsPerStep * config.cells();
         this.input = new float[n];
         this.forget = new float[n];
@@ -146,7 +215,30 @@ public final class Lstm {
         this.output = new float[n];
         this.hidden = new float[n];
         this.constantWeights = constantWeights;
+        this.packed = packedWeights;
+        this.gemvOutput = packedWeights == null ? null : new float[Math.max(config.cells(), config.outputSize())];
         if (constantWeights) measureWeights();
+    }
+
+    /** {@link #packWeights(Config, float[][], float[][], float[])} from the gates' weights at their offsets. */
+    private static PackedWeights packWeights(Config config, Gate inputGate, Gate forgetGate, Gate cellGate,
+                                             Gate outputGate, Projection projection) {
+        float[][] input = new float[4][];
+        float[][] recurrent = new float[4][];
+        Gate[] gates = {inputGate, forgetGate, cellGate, outputGate};
+        int cells = config.cells(), in = config.inputSize(), out = config.outputSize();
+        for (int i = 0; i < 4; i++) {
+            Gate g = gates[i];
+            if (g == null) continue;
+            input[i] = Arrays.copyOfRange(g.inputWeights(), g.inputWeightsOff(), g.inputWeightsOff() + cells * in);
+            if (!config.diagonalRecurrent()) {
+                recurrent[i] = Arrays.copyOfRange(g.recurrentWeights(), g.recurrentWeightsOff(),
+                        g.recurrentWeightsOff() + cells * out);
+            }
+        }
+        float[] projectionWeights = projection == null ? null : Arrays.copyOfRange(projection.weights(),
+                projection.weightsOff(), projection.weightsOff() + out * cells);
+        return packWeights(config, input, recurrent, projectionWeights);
     }
 
     /**
@@ -230,8 +322,8 @@ public final class Lstm {
                     Arrays.fill(h, row, row + out, 0f);
                 }
             }
-            accumulateProduct(projection.weights(), projection.weightsOff(), cells, smallestProjectionWeight, hidden, 0,
-                    h, hOff, out);
+            accumulateProduct(projection.weights(), projection.weightsOff(), packed == null ? null : packed.projection,
+                    cells, smallestProjectionWeight, hidden, 0, h, hOff, out);
             if (cfg.projClip() > 0) {
                 for (int i = 0; i < rows * out; i++) h[hOff + i] = clip(h[hOff + i], cfg.projClip());
             }
@@ -252,8 +344,8 @@ public final class Lstm {
             for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, r * cells, cells);
         }
         if (!zeroInput) {
-            accumulateProduct(g.inputWeights(), g.inputWeightsOff(), cfg.inputSize(), smallestInputWeight[index],
-                    x, xOff, acc, 0, cells);
+            accumulateProduct(g.inputWeights(), g.inputWeightsOff(), packed == null ? null : packed.input[index],
+                    cfg.inputSize(), smallestInputWeight[index], x, xOff, acc, 0, cells);
         }
         if (cfg.diagonalRecurrent()) {
             // TFLite's VectorBatchVectorCwiseProductAccumulate: acc += r * h, elementwise (outputSize == cells).
@@ -266,8 +358,8 @@ public final class Lstm {
                 }
             }
         } else {
-            accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), cfg.outputSize(), smallestRecurrentWeight[index],
-                    h, hOff, acc, 0, cells);
+            accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), packed == null ? null : packed.recurrent[index],
+                    cfg.outputSize(), smallestRecurrentWeight[index], h, hOff, acc, 0, cells);
         }
         if (g.peephole() != null) {
             for (int r = 0; r < rowsPerStep; r++) {
@@ -314,12 +406,21 @@ public final class Lstm {
 
     /**
      * acc[r][j] (units per row) = TFLite's FC of matrix {@code m [units, depth]} and vector row {@code v[r]}
-     * with the accumulator as its bias (see the class comment for one row vs several).
+     * with the accumulator as its bias (see the class comment for one row vs several). {@code packedM}: {@code m}
+     * packed for {@link F32GemvDot4}, or null.
      */
-    private void accumulateProduct(float[] m, int mOff, int depth, float smallestM, float[] v, int vOff,
+    private void accumulateProduct(float[] m, int mOff, float[] packedM, int depth, float smallestM, float[] v, int vOff,
                                    float[] acc, int accOff, int units) {
         int rows = rowsPerStep;
         boolean flush = MatMul.needsFlush(smallestM, MatMul.smallestNonZeroMagnitude(v, vOff, rows * depth));
+        if (packedM != null && !flush) {
+            // Packed only for one row and several units: dot4, + the accumulator (flushed), clamped, as below.
+            // The kernel's output must not overlap its bias (the accumulator): it lands in gemvOutput, then in acc.
+            F32GemvDot4.eval(v, vOff, depth, packedM, units, acc, accOff, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX,
+                    gemvOutput, 0);
+            System.arraycopy(gemvOutput, 0, acc, accOff, units);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < units; j++) {
                 float product = MatMul.cpuBackendGemm(m, mOff + j * depth, v, vOff + r * depth, depth, j, r, units, rows, flush);

@@ -56,6 +56,12 @@ final class FullyConnectedOp implements OpKernel {
         }
         ctx.requireOutputShape(0, outShape);
 
+        // Constant weights: measured and packed once here, shared by every interpreter (constants sit at offset 0).
+        float[] constantWeights = weights.isConstant() ? weights.constFloats() : null;
+        float smallestWeight = constantWeights == null ? 0f : FullyConnected.smallestWeight(constantWeights, 0, units, inputSize);
+        float[] packedWeights = constantWeights == null ? null
+                : FullyConnected.packForOneRow(constantWeights, 0, units, inputSize, rows);
+
         return buffers -> {
             float[] x = buffers.floats(input);
             float[] w = buffers.floats(weights);
@@ -63,9 +69,9 @@ final class FullyConnectedOp implements OpKernel {
             float[] y = buffers.floats(output);
             int xOff = buffers.offset(input), wOff = buffers.offset(weights), yOff = buffers.offset(output);
             int bOff = bias == null ? 0 : buffers.offset(bias);
-            if (weights.isConstant()) {
-                float smallestWeight = FullyConnected.smallestWeight(w, wOff, units, inputSize);
-                return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, smallestWeight, b, bOff, lo, hi, y, yOff);
+            if (constantWeights != null) {
+                return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, smallestWeight, packedWeights,
+                        b, bOff, lo, hi, y, yOff);
             }
             return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, b, bOff, lo, hi, y, yOff);
         };

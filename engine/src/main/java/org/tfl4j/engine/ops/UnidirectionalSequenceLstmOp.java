@@ -125,6 +125,9 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
 
         boolean constantWeights = allConstant(inputWeights) && allConstant(recurrentWeights)
                 && (projectionWeights == null || projectionWeights.isConstant());
+        // Constant weights are packed for the SIMD products once here, shared by every interpreter's Lstm.
+        Lstm.PackedWeights packedWeights = constantWeights ? Lstm.packWeights(config, constFloats(inputWeights),
+                constFloats(recurrentWeights), projectionWeights == null ? null : projectionWeights.constFloats()) : null;
         return buffers -> {
             Lstm.Gate[] gates = new Lstm.Gate[4];
             for (int gate = cifg ? 1 : 0; gate < 4; gate++) {
@@ -141,7 +144,9 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
                     buffers.floats(projectionWeights), buffers.offset(projectionWeights),
                     projectionBias == null ? null : buffers.floats(projectionBias),
                     projectionBias == null ? 0 : buffers.offset(projectionBias));
-            Lstm lstm = new Lstm(config, gates[0], gates[1], gates[2], gates[3], projection, constantWeights);
+            Lstm lstm = constantWeights
+                    ? new Lstm(config, gates[0], gates[1], gates[2], gates[3], projection, packedWeights)
+                    : new Lstm(config, gates[0], gates[1], gates[2], gates[3], projection, false);
             float[] x = buffers.floats(input);
             float[] h = buffers.floats(outputState);
             float[] c = buffers.floats(cellState);
@@ -150,6 +155,13 @@ final class UnidirectionalSequenceLstmOp implements OpKernel {
             int cOff = buffers.offset(cellState), yOff = buffers.offset(output);
             return () -> lstm.eval(x, xOff, h, hOff, c, cOff, y, yOff);
         };
+    }
+
+    /** The constant values of each tensor (from element 0), null where the tensor is absent. */
+    private static float[][] constFloats(TensorSpec[] tensors) {
+        float[][] values = new float[tensors.length][];
+        for (int i = 0; i < tensors.length; i++) values[i] = tensors[i] == null ? null : tensors[i].constFloats();
+        return values;
     }
 
     private static boolean allConstant(TensorSpec[] tensors) {

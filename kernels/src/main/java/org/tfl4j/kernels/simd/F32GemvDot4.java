@@ -1,0 +1,220 @@
+package org.tfl4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.tfl4j.kernels.TfliteMath;
+
+import java.util.Arrays;
+
+/**
+ * Float32 GEMV of one input row against a constant weight matrix in TFLite's row-major GEMV order
+ * ({@link TfliteMath#dot4} per output unit), then the optional bias add and the fused-activation clamp:
+ * {@code y[o] = clamp(ftz(dot4(W[o], x) + ftz(bias[o])), lo, hi)} (without bias: {@code clamp(dot4(W[o], x), lo, hi)}).
+ * That is FULLY_CONNECTED with one input row and more than one unit, and the LSTM's one-row gate products (the
+ * accumulator passed as the bias).
+ *
+ * <p>Lanes run across output units, never across one unit's sum: each lane does dot4's scalar operations in dot4's
+ * order (four partial sums over k mod 4 for the first {@code depth & ~3} terms, combined {@code (l0 + l2) + (l1 + l3)},
+ * the last terms added in order), a multiply then an add (no FMA), so every output has dot4's exact bits. For that
+ * the weights are packed once into blocks of {@code L} units ({@code L} = the float lanes of {@link VectorWidth}),
+ * unit-interleaved, so one load gives the k-th weight of {@code L} units while {@code x[k]} is broadcast.
+ *
+ * <p>Only the non-flushing arithmetic: the caller takes this path when {@code MatMul.needsFlush} proves that no
+ * product or partial sum can be subnormal. The bias add still flushes (a sum of a normal bias and a sum can be
+ * subnormal), as TFLite's MXCSR does.
+ */
+public final class F32GemvDot4 {
+    private F32GemvDot4() {}
+
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
+    /** Units per packed block; also the scalar twin's layout, so both read the same packed array. */
+    private static final int LANES = FLOATS.length();
+
+    /** Floats in the packed form of a {@code [units, depth]} matrix: {@code [ceil(units / L), depth, L]}. */
+    public static int packedSize(int units, int depth) {
+        return blocks(units) * depth * LANES;
+    }
+
+    private static int blocks(int units) {
+        return (units + LANES - 1) / LANES;
+    }
+
+    /** Packs {@code w [units, depth]} (row-major from {@code wOff}) into a new array of {@link #packedSize}. */
+    public static float[] pack(float[] w, int wOff, int units, int depth) {
+        float[] packed = new float[packedSize(units, depth)];
+        pack(w, wOff, units, depth, packed);
+        return packed;
+    }
+
+    /**
+     * Packs {@code w [units, depth]} into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
+     * {@code [o / L][k][o % L]}. The lanes of the last block past {@code units} are zeros (the units of a
+     * last, partial block run the scalar {@link #unit}, so the padding is never read).
+     */
+    public static void pack(float[] w, int wOff, int units, int depth, float[] packed) {
+        int size = packedSize(units, depth);
+        if (packed.length < size) {
+            throw new IllegalArgumentException("packed has " + packed.length + " floats, needs " + size
+                    + " for [" + units + ", " + depth + "] at " + LANES + " lanes");
+        }
+        Arrays.fill(packed, 0, size, 0f);
+        for (int o = 0; o < units; o++) {
+            int base = (o / LANES) * depth * LANES + o % LANES;
+            for (int k = 0; k < depth; k++) packed[base + k * LANES] = w[wOff + o * depth + k];
+        }
+    }
+
+    /**
+     * {@code y[yOff + o] = clamp(ftz(dot4(W[o], x) + ftz(bias[biasOff + o])), actMin, actMax)} for {@code o < units},
+     * the vector kernel or, with {@link VectorWidth#SCALAR}, its scalar twin. Writes exactly
+     * {@code y[yOff .. yOff + units)}. Neither {@code bias} nor {@code x} may overlap that range: the vector kernel keeps
+     * partial results in {@code y} (an overlapping bias is refused).
+     *
+     * @param x      input row {@code [depth]}
+     * @param packed weights {@code [units, depth]} packed by {@link #pack}
+     * @param bias   {@code [units]}, or null for none
+     * @param actMin lower clamp of the fused activation (-FLT_MAX for none)
+     * @param actMax upper clamp (FLT_MAX for none)
+     * @param y      output {@code [units]}
+     */
+    public static void eval(float[] x, int xOff, int depth, float[] packed, int units,
+                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        if (VectorWidth.SCALAR) {
+            evalScalar(x, xOff, depth, packed, units, bias, biasOff, actMin, actMax, y, yOff);
+        } else {
+            evalVector(x, xOff, depth, packed, units, bias, biasOff, actMin, actMax, y, yOff);
+        }
+    }
+
+    /**
+     * The vector kernel in three passes over whole blocks of {@code L} units, each its own method, then the units past
+     * the last whole block by {@link #unit}: the 4-way partial sums and their reduction ({@link #reducedPartialSums}),
+     * the last {@code depth mod 4} terms ({@link #addLastTerms}), the bias and clamp ({@link #biasAndClamp}). The sums
+     * wait in {@code y} between passes (a float stored and reloaded is unchanged), so each pass is small enough for
+     * C2 to inline all of its Vector API calls: one method doing everything exceeds C2's inlining node budget, and a
+     * vector operation left out of line allocates.
+     */
+    public static void evalVector(float[] x, int xOff, int depth, float[] packed, int units,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        requireApart(bias, biasOff, y, yOff, units);
+        int wholeBlocks = units / LANES;
+        if (wholeBlocks > 0) {
+            reducedPartialSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
+            if ((depth & 3) != 0) addLastTerms(x, xOff, depth, packed, wholeBlocks, y, yOff);
+            biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
+        }
+        for (int o = wholeBlocks * LANES; o < units; o++) {
+            y[yOff + o] = unit(x, xOff, depth, packed, o, bias, biasOff, actMin, actMax);
+        }
+    }
+
+    /**
+     * {@code y[o] = (l0 + l2) + (l1 + l3)}, the partial sums of dot4 over the first {@code depth & ~3} terms, for the
+     * units of {@code wholeBlocks} blocks. Two blocks per pass: eight independent add chains keep the adder busy while
+     * each chain waits on its last add; an odd last block is computed in both halves of a pass and stored twice with
+     * the same bits.
+     */
+    private static void reducedPartialSums(float[] x, int xOff, int depth, float[] packed, int wholeBlocks,
+                                           float[] y, int yOff) {
+        int blockStride = depth * LANES;
+        int depth4 = depth & ~3;
+        for (int blockA = 0; blockA < wholeBlocks; blockA += 2) {
+            int blockB = Math.min(blockA + 1, wholeBlocks - 1);
+            int p = blockA * blockStride; // packed[blockA][k][*] at p + k * LANES
+            int q = blockB * blockStride; // packed[blockB][k][*] at q + k * LANES
+            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int k = 0; k < depth4; k += 4, p += 4 * LANES, q += 4 * LANES) {
+                FloatVector x0 = FloatVector.broadcast(FLOATS, x[xOff + k]);
+                FloatVector x1 = FloatVector.broadcast(FLOATS, x[xOff + k + 1]);
+                FloatVector x2 = FloatVector.broadcast(FLOATS, x[xOff + k + 2]);
+                FloatVector x3 = FloatVector.broadcast(FLOATS, x[xOff + k + 3]);
+                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x0));
+                b0 = b0.add(FloatVector.fromArray(FLOATS, packed, q).mul(x0));
+                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x1));
+                b1 = b1.add(FloatVector.fromArray(FLOATS, packed, q + LANES).mul(x1));
+                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x2));
+                b2 = b2.add(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES).mul(x2));
+                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x3));
+                b3 = b3.add(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES).mul(x3));
+            }
+            a0.add(a2).add(a1.add(a3)).intoArray(y, yOff + blockA * LANES);
+            b0.add(b2).add(b1.add(b3)).intoArray(y, yOff + blockB * LANES);
+        }
+    }
+
+    /** {@code y[o] = y[o] + W[o][k] * x[k]} for the last {@code depth mod 4} terms in order, whole blocks only. */
+    private static void addLastTerms(float[] x, int xOff, int depth, float[] packed, int wholeBlocks,
+                                     float[] y, int yOff) {
+        int blockStride = depth * LANES;
+        int depth4 = depth & ~3;
+        for (int block = 0; block < wholeBlocks; block++) {
+            int o = yOff + block * LANES;
+            FloatVector sum = FloatVector.fromArray(FLOATS, y, o);
+            for (int k = depth4, p = block * blockStride + depth4 * LANES; k < depth; k++, p += LANES) {
+                sum = sum.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+            }
+            sum.intoArray(y, o);
+        }
+    }
+
+    /** {@code y[o] = clamp(ftz(y[o] + ftz(bias[o])), lo, hi)} (without bias: {@code clamp(y[o], lo, hi)}) for {@code o < n}, a multiple of L. */
+    private static void biasAndClamp(int n, float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
+        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        for (int o = 0; o < n; o += LANES) {
+            FloatVector sum = FloatVector.fromArray(FLOATS, y, yOff + o);
+            if (bias != null) sum = ftz(sum.add(ftz(FloatVector.fromArray(FLOATS, bias, biasOff + o))));
+            clamp(sum, lo, hi).intoArray(y, yOff + o);
+        }
+    }
+
+    /** The scalar twin: {@link #unit} for every unit, reading the same packed layout. */
+    public static void evalScalar(float[] x, int xOff, int depth, float[] packed, int units,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        requireApart(bias, biasOff, y, yOff, units); // the twin would cope; it keeps the vector kernel's contract
+        for (int o = 0; o < units; o++) y[yOff + o] = unit(x, xOff, depth, packed, o, bias, biasOff, actMin, actMax);
+    }
+
+    private static void requireApart(float[] bias, int biasOff, float[] y, int yOff, int units) {
+        if (bias == y && biasOff < yOff + units && yOff < biasOff + units) {
+            throw new IllegalArgumentException("bias overlaps the output: bias from " + biasOff + ", output from " + yOff
+                    + ", " + units + " units");
+        }
+    }
+
+    /** Unit {@code o}: dot4 over its packed weights, then bias and clamp, as one vector lane does it. */
+    private static float unit(float[] x, int xOff, int depth, float[] packed, int o,
+                              float[] bias, int biasOff, float actMin, float actMax) {
+        int p = (o / LANES) * depth * LANES + o % LANES; // packed[o / L][k][o % L] at p + k * LANES
+        float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+        int k = 0;
+        for (int depth4 = depth & ~3; k < depth4; k += 4, p += 4 * LANES) {
+            l0 = l0 + packed[p] * x[xOff + k];
+            l1 = l1 + packed[p + LANES] * x[xOff + k + 1];
+            l2 = l2 + packed[p + 2 * LANES] * x[xOff + k + 2];
+            l3 = l3 + packed[p + 3 * LANES] * x[xOff + k + 3];
+        }
+        float sum = (l0 + l2) + (l1 + l3);
+        for (; k < depth; k++, p += LANES) sum = sum + packed[p] * x[xOff + k];
+        if (bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(bias[biasOff + o]));
+        return TfliteMath.activation(sum, actMin, actMax);
+    }
+
+    /** {@link TfliteMath#ftz} per lane: a subnormal becomes a zero of its sign ({@code v * 0}); NaN and inf pass. */
+    private static FloatVector ftz(FloatVector v) {
+        VectorMask<Float> subnormal = v.abs().lt(Float.MIN_NORMAL);
+        return v.blend(v.mul(0f), subnormal);
+    }
+
+    /**
+     * {@link TfliteMath#activation} per lane, {@code std::min(std::max(v, lo), hi)} with C++'s comparisons (a NaN
+     * passes, ties keep v); the Vector API's min/max order NaN and -0 differently, so compare and blend.
+     */
+    private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
+        FloatVector atLeastLo = v.blend(lo, v.compare(VectorOperators.LT, lo));
+        return atLeastLo.blend(hi, atLeastLo.compare(VectorOperators.GT, hi));
+    }
+}
