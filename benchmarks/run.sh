@@ -89,9 +89,28 @@ if [ "$JDKS" != 17 ]; then
   fi
 fi
 
+# Where tfl4j's time goes: tfl4j bench's per-op profile of each model (JDK 17, the engine jar built with the benchmarks).
+ENGINE_JAR="$ROOT/engine/target$SUFFIX/tfl4j-engine-0.1.0-SNAPSHOT-all.jar"
+PROFILES=()
+if [ -f "$ENGINE_JAR" ]; then
+  for m in model_history10_top100 recommendation_cnn_i10o100 recommendation_rnn_i10o100 recommendation_cnn_i10i32o100; do
+    f="$RESULTS/bench-$m.json"
+    echo "== tfl4j bench $m"
+    if "${JAVA17:-$JAVA25}" --add-modules jdk.incubator.vector -jar "$ENGINE_JAR" bench "$MODELS/$m.tflite" \
+        --models "$MODELS" --runs 20000 --json > "$f" 2>/dev/null; then
+      PROFILES+=(--profile "$f")
+    else
+      NOTES+=("tfl4j bench failed on $m; no profile for it.")
+    fi
+  done
+else
+  NOTES+=("No engine jar at $ENGINE_JAR: no per-op profile.")
+fi
+
 ELAPSED=$(( $(date +%s) - START ))
 NOTES+=("Wall time of the whole script: $((ELAPSED / 60)) min $((ELAPSED % 60)) s.")
 REPORT_ARGS=(--out "$OUT" --command "$COMMAND")
 for n in "${NOTES[@]}"; do REPORT_ARGS+=(--note "$n"); done
+REPORT_ARGS+=(${PROFILES[@]+"${PROFILES[@]}"})
 "${JAVA17:-$JAVA25}" -cp "$JAR" org.tfl4j.benchmarks.PerformanceReport "${REPORT_ARGS[@]}" "${FILES[@]}"
 echo "== done in ${ELAPSED} s; results in $RESULTS"

@@ -24,7 +24,9 @@ import java.util.Map;
  * the median to TFLite-XNNPACK's in the same run, and the bytes allocated per inference ({@code -prof gc}).
  *
  * <pre>java -cp benchmarks.jar org.tfl4j.benchmarks.PerformanceReport --out docs/performance.md
- *     [--command "how it was run"] [--note "a line about the machine"] result.json...</pre>
+ *     [--command "how it was run"] [--note "a line about the machine"] [--profile bench.json]... result.json...</pre>
+ * Each {@code --profile} file holds the JSON line of {@code tfl4j bench MODEL --json} for one model: the page then
+ * shows where tfl4j's time goes, op by op.
  */
 public final class PerformanceReport {
 
@@ -70,11 +72,13 @@ public final class PerformanceReport {
         String command = null;
         List<String> notes = new ArrayList<>();
         List<Path> inputs = new ArrayList<>();
+        List<Path> profiles = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out": out = Path.of(value(args, ++i, "--out")); break;
                 case "--command": command = value(args, ++i, "--command"); break;
                 case "--note": notes.add(value(args, ++i, "--note")); break;
+                case "--profile": profiles.add(Path.of(value(args, ++i, "--profile"))); break;
                 default: inputs.add(Path.of(args[i]));
             }
         }
@@ -86,7 +90,9 @@ public final class PerformanceReport {
         for (Path p : inputs) runs.add(parse(Files.readString(p, StandardCharsets.UTF_8), p.getFileName().toString()));
         Environment env = new Environment(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 cpuModel(), command, notes);
-        String markdown = render(runs, env);
+        List<JsonObject> profileLines = new ArrayList<>();
+        for (Path p : profiles) profileLines.add(lastJsonLine(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
+        String markdown = render(runs, env) + renderProfiles(profileLines);
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         Files.writeString(out, markdown, StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
@@ -241,6 +247,53 @@ public final class PerformanceReport {
                 .append("allocates as a rule). The probe calls the inference from its own, colder loop: an allocation that C2's\n")
                 .append("escape analysis removes only once the inference is inlined into JMH's hot loop still counts, since the\n")
                 .append("engine's code should not allocate at all. Native TFLite's C++ memory is not Java heap and is not counted.\n");
+        return md.toString();
+    }
+
+    /** The last line of {@code tfl4j bench --json} output, parsed. */
+    static JsonObject lastJsonLine(String output, String source) {
+        String[] lines = output.strip().split("\n");
+        String last = lines[lines.length - 1];
+        if (!last.startsWith("{")) throw new IllegalArgumentException(source + ": the last line is not a JSON object");
+        return JsonParser.parseString(last).getAsJsonObject();
+    }
+
+    /** Where the time goes: per model, the ops of {@code tfl4j bench}'s profile that take 3% or more. */
+    static String renderProfiles(List<JsonObject> profiles) {
+        if (profiles.isEmpty()) return "";
+        StringBuilder md = new StringBuilder();
+        md.append("\n## Where tfl4j's time goes\n\n");
+        md.append("Per-op profile of `tfl4j bench MODEL --json` (`Interpreter.invokeProfiled`: one `System.nanoTime()` per op, in\n")
+                .append("runs apart from the timed ones), same machine, right after the JMH runs. Ops under 3% are summed in the last row.\n\n");
+        for (JsonObject p : profiles) {
+            String model = Path.of(string(p, "model")).getFileName().toString();
+            md.append("**").append(model).append("** (").append(string(p, "jdk")).append(", ").append(string(p, "vector_width"))
+                    .append("): median ").append(String.format(Locale.ROOT, "%.2f", p.get("median_us").getAsDouble()))
+                    .append(" µs, profiled total ").append(String.format(Locale.ROOT, "%.2f", p.get("profile_total_us").getAsDouble()))
+                    .append(" µs\n\n");
+            md.append("| op # | op | output | avg µs | % |\n|---:|---|---|---:|---:|\n");
+            double restUs = 0, restPercent = 0;
+            int restOps = 0;
+            for (JsonElement e : p.getAsJsonArray("ops")) {
+                JsonObject op = e.getAsJsonObject();
+                double percent = op.get("percent").getAsDouble();
+                double us = op.get("avg_us").getAsDouble();
+                if (percent < 3) {
+                    restUs += us;
+                    restPercent += percent;
+                    restOps++;
+                    continue;
+                }
+                md.append("| ").append(op.get("index").getAsInt()).append(" | ").append(string(op, "op")).append(" | `")
+                        .append(string(op, "output")).append("` | ").append(String.format(Locale.ROOT, "%.2f", us)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", percent)).append(" |\n");
+            }
+            if (restOps > 0) {
+                md.append("| | ").append(restOps).append(" other ops | | ").append(String.format(Locale.ROOT, "%.2f", restUs))
+                        .append(" | ").append(String.format(Locale.ROOT, "%.1f", restPercent)).append(" |\n");
+            }
+            md.append('\n');
+        }
         return md.toString();
     }
 
