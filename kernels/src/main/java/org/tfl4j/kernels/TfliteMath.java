@@ -80,15 +80,20 @@ public final class TfliteMath {
     // ---------------------------------------------------------------------------------------------
     // Eigen logistic (spec 3.12)
 
+    // The constants are public so that the SIMD packet kernel (org.tfl4j.kernels.simd.F32Logistic) uses the same bits.
+
     /** Above this input Eigen's logistic interpolant is exactly 1 (0x41851592). */
-    static final float LOGISTIC_CUTOFF = Float.intBitsToFloat(0x41851592); // 16.6355324
-    private static final float LOG2E = Float.intBitsToFloat(0x3fb8aa3b); // 1.44269502
-    private static final float LN2_HI = Float.intBitsToFloat(0xbf318000); // -0.693359375
-    private static final float LN2_LO = Float.intBitsToFloat(0x395e8083); // 2.12194442e-4
-    private static final float EXP_P5 = Float.intBitsToFloat(0x3c088e52); // 8.33471306e-3
-    private static final float EXP_P3 = Float.intBitsToFloat(0x3e2aab38); // 0.166668773
-    private static final float EXP_P4 = Float.intBitsToFloat(0x3d2b9df0); // 4.18986678e-2
-    private static final float EXP_P2 = Float.intBitsToFloat(0x3efffee0); // 0.499991417
+    public static final float LOGISTIC_CUTOFF = Float.intBitsToFloat(0x41851592); // 16.6355324
+    /** Below this input the packet logistic returns +0 without computing. */
+    public static final float LOGISTIC_PACKET_LOW = -104.0f;
+    // exp(x/2) of Eigen's pexp: range reduction by ln 2 split in two, then the polynomial's coefficients.
+    public static final float LOG2E = Float.intBitsToFloat(0x3fb8aa3b); // 1.44269502
+    public static final float LN2_HI = Float.intBitsToFloat(0xbf318000); // -0.693359375
+    public static final float LN2_LO = Float.intBitsToFloat(0x395e8083); // 2.12194442e-4
+    public static final float EXP_P5 = Float.intBitsToFloat(0x3c088e52); // 8.33471306e-3
+    public static final float EXP_P3 = Float.intBitsToFloat(0x3e2aab38); // 0.166668773
+    public static final float EXP_P4 = Float.intBitsToFloat(0x3d2b9df0); // 4.18986678e-2
+    public static final float EXP_P2 = Float.intBitsToFloat(0x3efffee0); // 0.499991417
 
     /**
      * Eigen's logistic as its 4-float packet code computes it (every element of a vector except a
@@ -96,7 +101,7 @@ public final class TfliteMath {
      * then {@code e / (e + 1)}.
      */
     public static float logisticPacket(float x) {
-        if (x < -104.0f) return 0.0f;
+        if (x < LOGISTIC_PACKET_LOW) return 0.0f;
         float xh = stdMin(x, LOGISTIC_CUTOFF) * 0.5f;   // exact halving
         float t = xh * LOG2E + 0.5f;
         float m = (float) Math.floor(t);                 // exact
@@ -132,16 +137,18 @@ public final class TfliteMath {
     // ---------------------------------------------------------------------------------------------
     // Eigen tanh (spec 3.13)
 
+    // The coefficients are public so that the SIMD kernel (org.tfl4j.kernels.simd.F32Tanh) uses the same bits.
+
     /** Beyond this magnitude Eigen's non-FMA tanh rational is exactly ±1 (0x40fd0956). */
     public static final float TANH_CLAMP = Float.intBitsToFloat(0x40fd0956); // 7.90738964
-    private static final float TANH_P13 = Float.intBitsToFloat(0x326f951e); // 1.39455363e-08
-    private static final float TANH_P11 = Float.intBitsToFloat(0x37b063dc); // 2.10273356e-05
-    private static final float TANH_P9 = Float.intBitsToFloat(0x3b66bc7f);  // 3.52075673e-03
-    private static final float TANH_P7 = Float.intBitsToFloat(0x3e093cf6);  // 0.13402161
-    private static final float TANH_Q6 = Float.intBitsToFloat(0x35572c00);  // 8.01577698e-07
-    private static final float TANH_Q4 = Float.intBitsToFloat(0x39ae6d96);  // 3.32695141e-04
-    private static final float TANH_Q2 = Float.intBitsToFloat(0x3cd4c460);  // 2.59725451e-02
-    private static final float TANH_Q0 = Float.intBitsToFloat(0x3eef4922);  // 0.467354834
+    public static final float TANH_P13 = Float.intBitsToFloat(0x326f951e); // 1.39455363e-08
+    public static final float TANH_P11 = Float.intBitsToFloat(0x37b063dc); // 2.10273356e-05
+    public static final float TANH_P9 = Float.intBitsToFloat(0x3b66bc7f);  // 3.52075673e-03
+    public static final float TANH_P7 = Float.intBitsToFloat(0x3e093cf6);  // 0.13402161
+    public static final float TANH_Q6 = Float.intBitsToFloat(0x35572c00);  // 8.01577698e-07
+    public static final float TANH_Q4 = Float.intBitsToFloat(0x39ae6d96);  // 3.32695141e-04
+    public static final float TANH_Q2 = Float.intBitsToFloat(0x3cd4c460);  // 2.59725451e-02
+    public static final float TANH_Q0 = Float.intBitsToFloat(0x3eef4922);  // 0.467354834
 
     /**
      * Eigen's float tanh (non-FMA variant): clamp to ±{@link #TANH_CLAMP}, then an odd/even rational.

@@ -1,67 +1,96 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.TopKFilter;
+
 /**
  * TOPK_V2 over the last dimension: for each row, the {@code k} largest values in descending order
  * with their positions; equal values (+0.0 and -0.0 are equal) keep the smaller position first.
  * Float comparisons run under DAZ as in TFLite: subnormals rank as zeros (tied with ±0). Values are
  * bit copies of the selected inputs.
  *
- * <p>The selection follows TFLite 2.21's TopContainer step for step: the first {@code k + 1}
+ * <p>Two ways to the answer. For rows without NaN the ranking is a total order, so any correct top-k is
+ * TFLite's answer: the fast path ({@link TopKFilter}, a vector threshold filter in front of a heap of
+ * {@code k} keys) computes it, and the overloads taking a {@code long[] keys} scratch use it. With NaN
+ * TFLite's comparison is no ordering and the answer depends on its exact sequence of comparisons, which
+ * the replay below reproduces; the fast overloads hand such rows to it, and the overloads without
+ * {@code keys} replay every row (the reference the fast path is tested against).
+ *
+ * <p>The replay follows TFLite 2.21's TopContainer step for step: the first {@code k + 1}
  * positions become a heap (ordered so its root is the worst of them), the root is dropped, then
  * every later position that beats the root replaces it; finally the heap is sorted. The heap moves
  * are those of libstdc++'s {@code make_heap}/{@code pop_heap}/{@code push_heap}/{@code sort_heap}
  * (sift the hole down to a leaf, then the value up); a replacement pops the root, overwrites the
  * last slot and pushes. (Some TFLite sources instead write into a spare slot k and pop over k + 1;
- * that sequence does not reproduce 2.21's answers with NaN, this one does.) For ordinary values any
- * correct top-k gives the same answer; following the same steps also gives TFLite's answer when
- * NaN is present, where
+ * that sequence does not reproduce 2.21's answers with NaN, this one does.) With NaN
  * the comparison is no ordering at all (NaN neither beats nor loses to anything, so ties are
  * decided by position) and the outcome depends on the exact sequence of comparisons. When {@code k}
  * equals the row length TFLite skips the heap and calls {@code std::sort}, which is replayed too
  * (libstdc++'s introsort, see {@link StdSort}); only where NaN drives that sort past the ends of the
  * row, undefined behaviour in TFLite, does tfl4j fall back to a heap sort.
  *
- * <p>Cost per row: one comparison with the cached worst value per element once the heap is full,
- * plus {@code O(log k)} per replacement (about {@code k ln(n/k)} of them for values in random
- * order) and {@code O(k log k)} to sort; for 3953 logits and k = 100, a few thousand comparisons.
- * {@code scratch} must hold {@code k + 1} ints; {@code k >= 1} and {@code k <= rowSize}.
+ * <p>Cost per row of the replay: one comparison with the cached worst value per element once the heap
+ * is full, plus {@code O(log k)} per replacement (about {@code k ln(n/k)} of them for values in random
+ * order) and {@code O(k log k)} to sort; for 3953 logits and k = 100, a few thousand comparisons. The
+ * fast path replaces most of the replacements by a threshold taken from a sample (see {@link TopKFilter}).
+ * {@code scratch} must hold {@code k + 1} ints and {@code keys} {@link TopKFilter#keysNeeded} longs (k
+ * for int32); {@code k >= 1} and {@code k <= rowSize}.
  */
 public final class TopKV2 {
     private TopKV2() {}
 
+    /** Every row by the fast path, a row holding NaN by the replay of TFLite's steps. */
     public static void float32(float[] x, int xOffset, int rows, int rowSize, int k,
-                               float[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
-        int[] heap = scratch;
+                               float[] values, int valuesOffset, int[] indices, int indicesOffset,
+                               int[] scratch, long[] keys) {
         for (int row = 0; row < rows; row++) {
             int base = xOffset + row * rowSize;
-            int kept = Math.min(k + 1, rowSize);
-            for (int c = 0; c < kept; c++) heap[c] = c;
-            if (rowSize > k) {
-                makeHeap(x, base, heap, k + 1);
-                popHeap(x, base, heap, k + 1); // drop the worst of the first k + 1
-                float worst = TfliteMath.ftz(x[base + heap[0]]);
-                for (int c = k + 1; c < rowSize; c++) {
-                    // A later position loses ties, so only a strictly larger value beats the root
-                    // (exactly TFLite's comparison, NaN included: it never beats and is never beaten).
-                    if (TfliteMath.ftz(x[base + c]) > worst) {
-                        popHeap(x, base, heap, k);
-                        heap[k - 1] = c;
-                        pushHeap(x, base, heap, k);
-                        worst = TfliteMath.ftz(x[base + heap[0]]);
-                    }
+            int vo = valuesOffset + row * k, io = indicesOffset + row * k;
+            if (!TopKFilter.float32Row(x, base, rowSize, k, values, vo, indices, io, keys)) {
+                replayRow(x, base, rowSize, k, values, vo, indices, io, scratch);
+            }
+        }
+    }
+
+    /** Every row by the replay of TFLite's steps (the reference). */
+    public static void float32(float[] x, int xOffset, int rows, int rowSize, int k,
+                               float[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
+        for (int row = 0; row < rows; row++) {
+            replayRow(x, xOffset + row * rowSize, rowSize, k, values, valuesOffset + row * k,
+                    indices, indicesOffset + row * k, scratch);
+        }
+    }
+
+    /** TFLite's TopContainer steps on one row. */
+    private static void replayRow(float[] x, int base, int rowSize, int k,
+                                  float[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
+        int[] heap = scratch;
+        int kept = Math.min(k + 1, rowSize);
+        for (int c = 0; c < kept; c++) heap[c] = c;
+        if (rowSize > k) {
+            makeHeap(x, base, heap, k + 1);
+            popHeap(x, base, heap, k + 1); // drop the worst of the first k + 1
+            float worst = TfliteMath.ftz(x[base + heap[0]]);
+            for (int c = k + 1; c < rowSize; c++) {
+                // A later position loses ties, so only a strictly larger value beats the root
+                // (exactly TFLite's comparison, NaN included: it never beats and is never beaten).
+                if (TfliteMath.ftz(x[base + c]) > worst) {
+                    popHeap(x, base, heap, k);
+                    heap[k - 1] = c;
+                    pushHeap(x, base, heap, k);
+                    worst = TfliteMath.ftz(x[base + heap[0]]);
                 }
-                sortHeap(x, base, heap, k);
-            } else if (!StdSort.sort(x, base, heap, k)) {
-                // k == rowSize: TFLite calls std::sort, replayed above. Only when NaN makes that sort run past
-                // the ends of the row (undefined behaviour in TFLite) is a heap sort used instead.
-                for (int c = 0; c < k; c++) heap[c] = c;
-                makeHeap(x, base, heap, k);
-                sortHeap(x, base, heap, k);
             }
-            for (int j = 0; j < k; j++) {
-                indices[indicesOffset + row * k + j] = heap[j];
-                values[valuesOffset + row * k + j] = x[base + heap[j]];
-            }
+            sortHeap(x, base, heap, k);
+        } else if (!StdSort.sort(x, base, heap, k)) {
+            // k == rowSize: TFLite calls std::sort, replayed above. Only when NaN makes that sort run past
+            // the ends of the row (undefined behaviour in TFLite) is a heap sort used instead.
+            for (int c = 0; c < k; c++) heap[c] = c;
+            makeHeap(x, base, heap, k);
+            sortHeap(x, base, heap, k);
+        }
+        for (int j = 0; j < k; j++) {
+            indices[indicesOffset + j] = heap[j];
+            values[valuesOffset + j] = x[base + heap[j]];
         }
     }
 
@@ -280,6 +309,16 @@ public final class TopKV2 {
 
     // ---- int32: the same steps over int values ------------------------------------------------
 
+    /** Every row by the fast path ({@link TopKFilter}; ints are totally ordered, so any correct top-k is TFLite's). */
+    public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
+                             int[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        for (int row = 0; row < rows; row++) {
+            TopKFilter.int32Row(x, xOffset + row * rowSize, rowSize, k, values, valuesOffset + row * k,
+                    indices, indicesOffset + row * k, keys);
+        }
+    }
+
+    /** Every row by TFLite's steps (the reference). */
     public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
                              int[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
         int[] heap = scratch;

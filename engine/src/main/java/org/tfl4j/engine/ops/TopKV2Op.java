@@ -1,13 +1,15 @@
 package org.tfl4j.engine.ops;
 
 import org.tfl4j.kernels.TopKV2;
+import org.tfl4j.kernels.simd.TopKFilter;
 import org.tfl4j.parser.TensorType;
 
 /**
  * TOPK_V2 over the last dimension of a float32 or int32 tensor (every leading index is a row), with
  * k from a constant int32 scalar. Output 0 holds the values (the input's type), output 1 the int32
  * positions, both {@code [..., k]}, best first, ties to the smaller position (see {@link TopKV2}).
- * k larger than the last dimension fails; k ≤ 0 gives empty outputs, as TFLite.
+ * k larger than the last dimension fails; k ≤ 0 gives empty outputs, as TFLite. Rows without NaN take the
+ * vector fast path, rows with NaN the replay of TFLite's steps; the scratch of both is allocated at bind.
  */
 final class TopKV2Op implements OpKernel {
     @Override
@@ -39,8 +41,9 @@ final class TopKV2Op implements OpKernel {
                 float[] v = buffers.floats(values);
                 int[] ix = buffers.ints(indices);
                 int xo = buffers.offset(in), vo = buffers.offset(values), io = buffers.offset(indices);
-                int[] scratch = new int[k + 1];
-                return () -> TopKV2.float32(x, xo, rows, rowSize, k, v, vo, ix, io, scratch);
+                int[] scratch = new int[k + 1];                    // the replay's heap, for rows with NaN
+                long[] keys = new long[TopKFilter.keysNeeded(rowSize, k)]; // the fast path's keys
+                return () -> TopKV2.float32(x, xo, rows, rowSize, k, v, vo, ix, io, scratch, keys);
             };
         }
         return buffers -> {
@@ -48,8 +51,8 @@ final class TopKV2Op implements OpKernel {
             int[] v = buffers.ints(values);
             int[] ix = buffers.ints(indices);
             int xo = buffers.offset(in), vo = buffers.offset(values), io = buffers.offset(indices);
-            int[] scratch = new int[k + 1];
-            return () -> TopKV2.int32(x, xo, rows, rowSize, k, v, vo, ix, io, scratch);
+            long[] keys = new long[k]; // the int32 path is the heap alone
+            return () -> TopKV2.int32(x, xo, rows, rowSize, k, v, vo, ix, io, keys);
         };
     }
 }

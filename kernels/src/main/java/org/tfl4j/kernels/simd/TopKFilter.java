@@ -1,0 +1,540 @@
+package org.tfl4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.tfl4j.kernels.TfliteMath;
+
+/**
+ * The top {@code k} of one row for TOPK_V2 when the row holds no NaN: positions ranked by value descending, equal
+ * values (+0 and -0 equal, subnormals equal to zero under TFLite's DAZ) by position ascending; the values written
+ * are bit copies of the selected inputs. Without NaN that ranking is a total order, so any correct top-k is
+ * TFLite's answer and TFLite's exact sequence of heap moves ({@link org.tfl4j.kernels.TopKV2}'s replay) is not
+ * needed. A float row with a NaN is refused (nothing written, {@code false} returned) and goes to the replay.
+ *
+ * <p>Each position becomes one {@code long} key whose natural order is the ranking: the value's rank in the high
+ * half ({@link #rank}: the float bits made monotone, ±0 and subnormals all 0; or the int itself), the complemented
+ * position in the low half (an earlier position wins a tie). Keys are distinct, so sorting them is the answer.
+ *
+ * <p>Two ways to the top {@code k}, both exact whatever the values:
+ * <ul>
+ *   <li><b>Threshold from a sample</b> (long rows and not too small a k: {@code rowSize >= 16 k},
+ *       {@code k >= 32}): the {@code j}-th largest value of a 1-in-8 sample of the row (every eighth block of
+ *       {@link #LANES} elements, {@code j} a little above {@code k / 8}) is a threshold {@code T} that about
+ *       {@code 1.5 k} to {@code 2 k} values reach. One pass collects the keys of every value {@code >= T}; if there
+ *       are at least {@code k} of them, the top {@code k} of the row is the top {@code k} of those (every value left
+ *       out is below {@code k} collected ones), found by a partial quicksort. A sample that misjudges the row (fewer
+ *       than {@code k} values reach T, or more than about {@code 4 k}: ties, ordered rows) costs one wasted pass,
+ *       then the heap below runs.</li>
+ *   <li><b>Heap behind a moving threshold</b>: the first {@code k} keys form a min-heap whose root is the worst kept;
+ *       the rest of the row streams past the root's value: a later position loses ties, so only a value strictly
+ *       above it can enter (one compare per element), replacing the root. About {@code k ln(n / k)} entries for
+ *       values in random order (some 370 of the models' 3953 logits for k = 100), each {@code O(log k)}: why the
+ *       sample comes first.</li>
+ * </ul>
+ *
+ * <p>The vector kernel compares whole vectors with the threshold and visits single lanes only in a vector where
+ * something reaches it: collecting, only the reaching lanes (first true lane, then the first after it); sampling and
+ * the heap, the lanes from the first reaching one on, one by one, so that no mask lives across a heap move (C2 would
+ * box it, allocating). The scalar twin checks each element in the same order, with the same sample and limits, so
+ * both take the same way. The vector compares are on raw values, a superset of the exact test on flushed ranks
+ * (DAZ only moves subnormals to zero; against a zero threshold the compare is widened to take negative
+ * subnormals). The same vector pass detects NaN ({@code v != v}) without an extra branch.
+ *
+ * <p>Scratch: {@code keys} holds {@link #keysNeeded} longs, allocated once by the caller.
+ */
+public final class TopKFilter {
+    private TopKFilter() {}
+
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
+    private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
+    /** Float lanes; also the sample's block length, so the twin samples the same positions. */
+    private static final int LANES = FLOATS.length();
+    private static final int INT_LANES = INTS.length();
+    /** Lane i holds i: the lanes after lane j are {@code LANE_INDEX > j}. */
+    private static final FloatVector LANE_INDEX = FloatVector.zero(FLOATS).addIndex(1);
+    /** One block of {@link #LANES} in this many is sampled. */
+    private static final int SAMPLE_STRIDE = 8;
+    /** Below this k the heap alone is cheap (few entries, shallow), and a sample of k / 8 values too noisy. */
+    private static final int MIN_SAMPLED_K = 32;
+    /** {@link #selectBestFirst} sorts segments up to this length by insertion. */
+    private static final int INSERTION_SORT_MAX = 24;
+
+    /** Sentinels of the candidate pass: the row holds NaN, or the sample misjudged it. */
+    private static final int HAS_NAN = -1;
+    private static final int USE_HEAP = 0;
+
+    /** The length of the {@code keys} scratch for rows of {@code rowSize} and {@code k}. */
+    public static int keysNeeded(int rowSize, int k) {
+        return usesSample(rowSize, k) ? maxCandidates(k) : k;
+    }
+
+    /** True when the threshold comes from a sample ({@code j} of at least twice as many sampled values). */
+    private static boolean usesSample(int rowSize, int k) {
+        return k >= MIN_SAMPLED_K && rowSize >= 16 * k && sampleSize(rowSize) >= 2 * sampleRank(k);
+    }
+
+    /**
+     * More collected keys than this: the sample misjudged the row (ties, an ordered row), use the heap. Four times
+     * k, or twice the count a sample rank rounded up to whole blocks leads to expect, whichever is more.
+     */
+    private static int maxCandidates(int k) {
+        return Math.max(4 * k, 2 * SAMPLE_STRIDE * sampleRank(k));
+    }
+
+    /** Elements in the sample: every {@link #SAMPLE_STRIDE}-th whole block of {@link #LANES}. */
+    private static int sampleSize(int rowSize) {
+        return rowSize / (SAMPLE_STRIDE * LANES) * LANES;
+    }
+
+    /**
+     * Which sampled value is the threshold: {@code k / 8} (its expected rank in the sample) plus two standard
+     * deviations and 2, rounded up to whole blocks. Fewer than {@code k} values reach it in at most about 2% of
+     * random rows; for k = 100 and 8 lanes, j = 24 and about 190 are collected (140 to 200 of the models' logits).
+     */
+    private static int sampleRank(int k) {
+        double expected = (double) k / SAMPLE_STRIDE;
+        int j = (int) Math.ceil(expected + 2 * Math.sqrt(expected)) + 2;
+        return (j + LANES - 1) / LANES * LANES;
+    }
+
+    // ---- float32 -------------------------------------------------------------------------------
+
+    /**
+     * The top {@code k} of {@code x[base, base + rowSize)} into {@code values[valuesOffset, +k)} and
+     * {@code indices[indicesOffset, +k)}, best first, by the vector kernel or, with {@link VectorWidth#SCALAR}, its
+     * scalar twin. {@code 1 <= k <= rowSize}; {@code keys} holds at least {@link #keysNeeded}.
+     *
+     * @return false, with the outputs untouched, when the row holds a NaN
+     */
+    public static boolean float32Row(float[] x, int base, int rowSize, int k,
+                                     float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        return VectorWidth.SCALAR
+                ? float32RowScalar(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys)
+                : float32RowVector(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys);
+    }
+
+    /** The vector kernel. */
+    public static boolean float32RowVector(float[] x, int base, int rowSize, int k,
+                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        int found = USE_HEAP;
+        if (usesSample(rowSize, k)) {
+            int threshold = sampleThresholdVector(x, base, rowSize, k, keys);
+            found = collectVector(x, base, rowSize, k, threshold, keys);
+            if (found == HAS_NAN) return false;
+        }
+        if (found == USE_HEAP) {
+            if (!heapVector(x, base, rowSize, k, keys)) return false;
+            found = k;
+        }
+        selectBestFirst(keys, found, k);
+        emit(x, base, k, values, valuesOffset, indices, indicesOffset, keys);
+        return true;
+    }
+
+    /** The scalar twin: the same way to the answer, element by element. */
+    public static boolean float32RowScalar(float[] x, int base, int rowSize, int k,
+                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        int found = USE_HEAP;
+        if (usesSample(rowSize, k)) {
+            int threshold = sampleThresholdScalar(x, base, rowSize, k, keys);
+            found = collectScalar(x, base, rowSize, k, threshold, keys);
+            if (found == HAS_NAN) return false;
+        }
+        if (found == USE_HEAP) {
+            if (!heapScalar(x, base, rowSize, k, keys)) return false;
+            found = k;
+        }
+        selectBestFirst(keys, found, k);
+        emit(x, base, k, values, valuesOffset, indices, indicesOffset, keys);
+        return true;
+    }
+
+    private static void emit(float[] x, int base, int k, float[] values, int valuesOffset,
+                             int[] indices, int indicesOffset, long[] keys) {
+        for (int j = 0; j < k; j++) {
+            int index = indexOf(keys[j]);
+            indices[indicesOffset + j] = index;
+            values[valuesOffset + j] = x[base + index]; // a bit copy
+        }
+    }
+
+    // Threshold from a sample. Only the j largest sampled ranks matter, not their positions: they are kept sorted
+    // (smallest first) in keys[0, j), a new one shifted into place. For j of a few dozen that beats a heap. A NaN in
+    // the sample only spoils the estimate; the collecting pass finds it.
+
+    /** The {@link #sampleRank}-th largest rank in the sample, the sampled blocks compared as vectors. */
+    private static int sampleThresholdVector(float[] x, int base, int rowSize, int k, long[] keys) {
+        int j = sampleRank(k);
+        int blocks = sampleSize(rowSize) / LANES;
+        int filled = j / LANES;
+        fillSample(x, base, filled, keys);
+        int worstRank = (int) keys[0];
+        float worst = valueOfRank(worstRank);
+        for (int block = filled; block < blocks; block++) {
+            int c = block * SAMPLE_STRIDE * LANES;
+            VectorMask<Float> above = FloatVector.fromArray(FLOATS, x, base + c).compare(VectorOperators.GT, worst);
+            if (above.anyTrue()) {
+                // Lanes from the first one above on, one by one: no mask lives across the insertions (C2 would
+                // box it, allocating).
+                for (int p = c + above.firstTrue(); p < c + LANES; p++) {
+                    int rank = rank(x[base + p]);
+                    if (rank > worstRank) {
+                        keepRank(keys, j, rank);
+                        worstRank = (int) keys[0];
+                    }
+                }
+                worst = valueOfRank(worstRank);
+            }
+        }
+        return worstRank;
+    }
+
+    /** The scalar twin of {@link #sampleThresholdVector}. */
+    private static int sampleThresholdScalar(float[] x, int base, int rowSize, int k, long[] keys) {
+        int j = sampleRank(k);
+        int blocks = sampleSize(rowSize) / LANES;
+        int filled = j / LANES;
+        fillSample(x, base, filled, keys);
+        int worstRank = (int) keys[0];
+        for (int block = filled; block < blocks; block++) {
+            int c = block * SAMPLE_STRIDE * LANES;
+            for (int p = c; p < c + LANES; p++) {
+                int rank = rank(x[base + p]);
+                if (rank > worstRank) {
+                    keepRank(keys, j, rank);
+                    worstRank = (int) keys[0];
+                }
+            }
+        }
+        return worstRank;
+    }
+
+    /** The ranks of the first {@code blocks} sampled blocks, sorted smallest first into {@code best}. */
+    private static void fillSample(float[] x, int base, int blocks, long[] best) {
+        for (int block = 0; block < blocks; block++) {
+            int c = block * SAMPLE_STRIDE * LANES;
+            for (int lane = 0; lane < LANES; lane++) {
+                int i = block * LANES + lane;
+                long rank = rank(x[base + c + lane]);
+                while (i > 0 && best[i - 1] > rank) {
+                    best[i] = best[i - 1];
+                    i--;
+                }
+                best[i] = rank;
+            }
+        }
+    }
+
+    /** Drops the smallest of the sorted {@code best[0, j)} and shifts {@code rank} (larger than it) into place. */
+    private static void keepRank(long[] best, int j, int rank) {
+        int i = 0;
+        while (i + 1 < j && best[i + 1] < rank) {
+            best[i] = best[i + 1];
+            i++;
+        }
+        best[i] = rank;
+    }
+
+    // Collecting every key whose rank reaches the threshold, in position order.
+
+    /**
+     * Keys of all values whose rank is at least {@code threshold} into {@code keys[0, count)}: the count if at
+     * least {@code k}, {@link #HAS_NAN}, or {@link #USE_HEAP} (fewer than k, or more than {@link #maxCandidates}).
+     * A vector's reaching lanes are visited in order, so the keys, the count and the outcome are the twin's.
+     */
+    private static int collectVector(float[] x, int base, int rowSize, int k, int threshold, long[] keys) {
+        int limit = maxCandidates(k);
+        float lowest = lowestReaching(threshold);
+        int count = 0;
+        int c = 0;
+        for (int whole = rowSize - rowSize % LANES; c < whole; c += LANES) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, base + c);
+            VectorMask<Float> reaching = v.compare(VectorOperators.GE, lowest).or(v.compare(VectorOperators.NE, v));
+            while (reaching.anyTrue()) {
+                int lane = reaching.firstTrue();
+                float value = x[base + c + lane];
+                if (value != value) return HAS_NAN;
+                int rank = rank(value);
+                if (rank >= threshold) {
+                    if (count == limit) return USE_HEAP;
+                    keys[count++] = key(rank, c + lane);
+                }
+                reaching = reaching.and(LANE_INDEX.compare(VectorOperators.GT, lane));
+            }
+        }
+        for (; c < rowSize; c++) {
+            float value = x[base + c];
+            if (value != value) return HAS_NAN;
+            int rank = rank(value);
+            if (rank >= threshold) {
+                if (count == limit) return USE_HEAP;
+                keys[count++] = key(rank, c);
+            }
+        }
+        return count >= k ? count : USE_HEAP;
+    }
+
+    /** The scalar twin of {@link #collectVector}: the same keys, counts and outcomes. */
+    private static int collectScalar(float[] x, int base, int rowSize, int k, int threshold, long[] keys) {
+        int limit = maxCandidates(k);
+        int count = 0;
+        for (int c = 0; c < rowSize; c++) {
+            float value = x[base + c];
+            if (value != value) return HAS_NAN;
+            int rank = rank(value);
+            if (rank >= threshold) {
+                if (count == limit) return USE_HEAP;
+                keys[count++] = key(rank, c);
+            }
+        }
+        return count >= k ? count : USE_HEAP;
+    }
+
+    /** The smallest float whose flushed value reaches the threshold's: below a zero threshold, the negative subnormals. */
+    private static float lowestReaching(int threshold) {
+        return threshold == 0 ? -Math.nextDown(Float.MIN_NORMAL) : valueOfRank(threshold);
+    }
+
+    // The heap behind a moving threshold.
+
+    /** The top k of the row as a min-heap in {@code keys[0, k)}, the row past the first k compared in vectors; false on NaN. */
+    private static boolean heapVector(float[] x, int base, int rowSize, int k, long[] keys) {
+        if (!fillHeap(x, base, k, keys)) return false;
+        float worst = worstValue(keys);
+        int c = k;
+        for (int whole = rowSize - (rowSize - k) % LANES; c < whole; c += LANES) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, base + c);
+            VectorMask<Float> above = v.compare(VectorOperators.GT, worst).or(v.compare(VectorOperators.NE, v));
+            if (above.anyTrue()) {
+                // Lanes from the first one above on, one by one (no mask lives across the heap moves, see above).
+                for (int p = c + above.firstTrue(); p < c + LANES; p++) {
+                    float value = x[base + p];
+                    if (value != value) return false;
+                    if (TfliteMath.ftz(value) > worst) { // the worst may have risen since the compare
+                        siftDown(keys, 0, k, key(rank(value), p));
+                        worst = worstValue(keys);
+                    }
+                }
+            }
+        }
+        for (; c < rowSize; c++) {
+            float value = x[base + c];
+            if (value != value) return false;
+            if (TfliteMath.ftz(value) > worst) {
+                siftDown(keys, 0, k, key(rank(value), c));
+                worst = worstValue(keys);
+            }
+        }
+        return true;
+    }
+
+    /** The scalar twin of {@link #heapVector}. */
+    private static boolean heapScalar(float[] x, int base, int rowSize, int k, long[] keys) {
+        if (!fillHeap(x, base, k, keys)) return false;
+        float worst = worstValue(keys);
+        for (int c = k; c < rowSize; c++) {
+            float value = x[base + c];
+            if (value != value) return false;
+            if (TfliteMath.ftz(value) > worst) { // strictly: position c is later than every kept one, so it loses ties
+                siftDown(keys, 0, k, key(rank(value), c));
+                worst = worstValue(keys);
+            }
+        }
+        return true;
+    }
+
+    /** Keys of positions {@code [0, k)} as a min-heap; false at the first NaN. */
+    private static boolean fillHeap(float[] x, int base, int k, long[] keys) {
+        for (int c = 0; c < k; c++) {
+            float value = x[base + c];
+            if (value != value) return false;
+            keys[c] = key(rank(value), c);
+        }
+        heapify(keys, k);
+        return true;
+    }
+
+    /**
+     * The float's place in the ranking as an int: monotone in the value ({@code a > b} iff
+     * {@code rank(a) > rank(b)} under DAZ), +0, -0 and subnormals all 0. Meaningless for NaN.
+     */
+    static int rank(float value) {
+        if (Math.abs(value) < Float.MIN_NORMAL) return 0;
+        int bits = Float.floatToRawIntBits(value);
+        return bits ^ ((bits >> 31) & 0x7fff_ffff); // negatives: larger magnitude, smaller rank
+    }
+
+    /** The flushed value of a rank ({@link #rank} inverted; rank 0 comes back as +0). */
+    private static float valueOfRank(int rank) {
+        return Float.intBitsToFloat(rank ^ ((rank >> 31) & 0x7fff_ffff));
+    }
+
+    /** The flushed value of the worst kept position, the heap's root. */
+    private static float worstValue(long[] heap) {
+        return valueOfRank((int) (heap[0] >> 32));
+    }
+
+    // ---- int32 ---------------------------------------------------------------------------------
+
+    /**
+     * The top {@code k} of {@code x[base, base + rowSize)} (ints: always an answer), best first, by the vector kernel
+     * or, with {@link VectorWidth#SCALAR}, its scalar twin: the heap behind a moving threshold (the models have no
+     * int32 TOPK_V2). {@code 1 <= k <= rowSize}; {@code keys} holds at least {@code k}.
+     */
+    public static void int32Row(int[] x, int base, int rowSize, int k,
+                                int[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        if (VectorWidth.SCALAR) {
+            int32RowScalar(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys);
+        } else {
+            int32RowVector(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys);
+        }
+    }
+
+    /** The vector kernel for ints. */
+    public static void int32RowVector(int[] x, int base, int rowSize, int k,
+                                      int[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        fillHeap(x, base, k, keys);
+        int worst = (int) (keys[0] >> 32);
+        int c = k;
+        for (int whole = rowSize - (rowSize - k) % INT_LANES; c < whole; c += INT_LANES) {
+            VectorMask<Integer> above = IntVector.fromArray(INTS, x, base + c).compare(VectorOperators.GT, worst);
+            if (above.anyTrue()) {
+                for (int p = c + above.firstTrue(); p < c + INT_LANES; p++) {
+                    int value = x[base + p];
+                    if (value > worst) {
+                        siftDown(keys, 0, k, key(value, p));
+                        worst = (int) (keys[0] >> 32);
+                    }
+                }
+            }
+        }
+        for (; c < rowSize; c++) {
+            int value = x[base + c];
+            if (value > worst) {
+                siftDown(keys, 0, k, key(value, c));
+                worst = (int) (keys[0] >> 32);
+            }
+        }
+        selectBestFirst(keys, k, k);
+        emit(x, base, k, values, valuesOffset, indices, indicesOffset, keys);
+    }
+
+    /** The scalar twin for ints. */
+    public static void int32RowScalar(int[] x, int base, int rowSize, int k,
+                                      int[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+        fillHeap(x, base, k, keys);
+        int worst = (int) (keys[0] >> 32);
+        for (int c = k; c < rowSize; c++) {
+            int value = x[base + c];
+            if (value > worst) {
+                siftDown(keys, 0, k, key(value, c));
+                worst = (int) (keys[0] >> 32);
+            }
+        }
+        selectBestFirst(keys, k, k);
+        emit(x, base, k, values, valuesOffset, indices, indicesOffset, keys);
+    }
+
+    private static void fillHeap(int[] x, int base, int k, long[] keys) {
+        for (int c = 0; c < k; c++) keys[c] = key(x[base + c], c);
+        heapify(keys, k);
+    }
+
+    private static void emit(int[] x, int base, int k, int[] values, int valuesOffset,
+                             int[] indices, int indicesOffset, long[] keys) {
+        for (int j = 0; j < k; j++) {
+            int index = indexOf(keys[j]);
+            indices[indicesOffset + j] = index;
+            values[valuesOffset + j] = x[base + index];
+        }
+    }
+
+    // ---- keys, the min-heap and the partial sort -----------------------------------------------
+
+    /** Rank high, complemented position low: a larger key ranks first, and equal ranks go to the smaller position. */
+    static long key(int rank, int position) {
+        return ((long) rank << 32) | (~position & 0xffff_ffffL);
+    }
+
+    static int indexOf(long key) {
+        return ~(int) key;
+    }
+
+    /** Moves {@code key} down from {@code hole} in the min-heap {@code heap[0, len)} to its place. */
+    private static void siftDown(long[] heap, int hole, int len, long key) {
+        int child;
+        while ((child = 2 * hole + 1) < len) {
+            long smaller = heap[child];
+            if (child + 1 < len) {
+                long right = heap[child + 1];
+                if (right < smaller) {
+                    smaller = right;
+                    child++;
+                }
+            }
+            if (smaller >= key) break;
+            heap[hole] = smaller;
+            hole = child;
+        }
+        heap[hole] = key;
+    }
+
+    private static void heapify(long[] heap, int len) {
+        for (int parent = len / 2 - 1; parent >= 0; parent--) siftDown(heap, parent, len, heap[parent]);
+    }
+
+    /** Puts the {@code k} largest of the distinct keys {@code a[0, count)} into {@code a[0, k)}, largest first. */
+    static void selectBestFirst(long[] a, int count, int k) {
+        sortLargest(a, 0, count, k);
+    }
+
+    /**
+     * Quicksort, largest first, that only sorts what lands in {@code a[lo, end)}: a part entirely past {@code end}
+     * is dropped unsorted. Hoare's partition around the median of three (moved to {@code a[lo]}, which keeps both
+     * parts non-empty); insertion sort below {@link #INSERTION_SORT_MAX}.
+     */
+    private static void sortLargest(long[] a, int lo, int hi, int end) {
+        while (hi - lo > INSERTION_SORT_MAX) {
+            int mid = (lo + hi) >>> 1;
+            medianToFront(a, lo, mid, hi - 1);
+            long pivot = a[lo];
+            int i = lo - 1;
+            int j = hi;
+            while (true) {
+                do i++; while (a[i] > pivot);
+                do j--; while (a[j] < pivot);
+                if (i >= j) break;
+                long t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+            int cut = j + 1; // a[lo, cut) >= pivot >= a[cut, hi)
+            if (cut < end) {
+                sortLargest(a, lo, cut, cut); // all of it is wanted
+                lo = cut;
+            } else {
+                hi = cut;
+            }
+        }
+        for (int i = lo + 1; i < hi; i++) {
+            long v = a[i];
+            int q = i - 1;
+            while (q >= lo && a[q] < v) {
+                a[q + 1] = a[q];
+                q--;
+            }
+            a[q + 1] = v;
+        }
+    }
+
+    /** Swaps the median of {@code a[p], a[q], a[r]} into {@code a[p]}. */
+    private static void medianToFront(long[] a, int p, int q, int r) {
+        long x = a[p], y = a[q], z = a[r];
+        int median = x < y ? (y < z ? q : (x < z ? r : p)) : (x < z ? p : (y < z ? r : q));
+        a[p] = a[median];
+        a[median] = x;
+    }
+}
