@@ -296,14 +296,17 @@ class BenchCommandTest {
         try (Interpreter interpreter = new Interpreter(model, new Interpreter.Options())) {
             for (int i = 0; i < 10; i++) BenchCommand.timeRuns(interpreter, values, samples, samples.length, 0); // JIT
             // A one-off allocation (a late JIT event) can land in a round; one per run lands in every round.
+            // Rounds go on up to 30 s while C2 may still be compiling the vector kernels (a loaded machine).
             long best = Long.MAX_VALUE;
-            for (int round = 0; round < 5 && best != 0; round++) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            int round = 0;
+            for (; best != 0 && (round < 5 || System.nanoTime() < deadline); round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 int n = BenchCommand.timeRuns(interpreter, values, samples, samples.length, 0);
                 best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
                 assertEquals(samples.length, n);
             }
-            assertEquals(0, best, "bytes allocated by 500 timed runs (best of 5 rounds)");
+            assertEquals(0, best, "bytes allocated by 500 timed runs (best of " + round + " rounds)");
         }
     }
 

@@ -43,13 +43,17 @@ class ZeroAllocationTest {
             };
             for (int i = 0; i < 5_000; i++) inference.run(); // let the JIT compile the whole path
             // A one-off allocation (a late JIT event) can land in a round; an allocation per
-            // inference lands in every round. So the best of a few rounds must be exactly zero.
+            // inference lands in every round. So the best of the rounds must be exactly zero. On a loaded
+            // machine C2 may still be compiling the vector kernels (they allocate until it has), so the rounds
+            // go on up to 30 s while any allocation is seen: steady state is what is asserted.
             long best = Long.MAX_VALUE;
-            for (int round = 0; round < 5 && best != 0; round++) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            int round = 0;
+            for (; best != 0 && (round < 5 || System.nanoTime() < deadline); round++) {
                 long baseline = measure(threads, () -> { }, 500);
                 best = Math.min(best, measure(threads, inference, 500) - baseline);
             }
-            assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of 5 rounds)");
+            assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of " + round + " rounds)");
         }
     }
 

@@ -24,7 +24,9 @@ class RecommenderAllocationTest {
             for (int i = 0; i < 2_000; i++) r.recommend(history, 1); // let the JIT compile the path
             long best = Long.MAX_VALUE;
             int calls = 200;
-            for (int round = 0; round < 5; round++) {
+            // Rounds go on up to 30 s while C2 may still be compiling the vector kernels (a loaded machine).
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (int round = 0; best >= 200 && (round < 5 || System.nanoTime() < deadline); round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < calls; i++) r.recommend(history, 1);
                 best = Math.min(best, (threads.getCurrentThreadAllocatedBytes() - before) / calls);

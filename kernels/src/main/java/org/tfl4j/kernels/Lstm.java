@@ -296,7 +296,9 @@ public final class Lstm {
         gate(1, forget, x, xOff, zeroInput, h, hOff, c, cOff);
         Logistic.eval(forget, 0, forget, 0, n, scratchPhase(cifg ? 1 : 2, batch));
         gate(2, cell, x, xOff, zeroInput, h, hOff, c, cOff);
-        for (int i = 0; i < n; i++) cell[i] = cfg.activation().apply(cell[i]);
+        boolean tanh = cfg.activation() == Activation.TANH;
+        if (tanh) Tanh.eval(cell, 0, cell, 0, n); // Eigen's packet and scalar tanh agree, so no phase matters
+        else for (int i = 0; i < n; i++) cell[i] = cfg.activation().apply(cell[i]);
 
         for (int i = 0; i < n; i++) {
             float kept = TfliteMath.ftz(forget[i] * c[cOff + i]);
@@ -308,8 +310,11 @@ public final class Lstm {
 
         gate(3, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
         Logistic.eval(output, 0, output, 0, n, scratchPhase(cifg ? 2 : 3, batch));
-        for (int i = 0; i < n; i++) {
-            hidden[i] = TfliteMath.ftz(output[i] * cfg.activation().apply(c[cOff + i]));
+        if (tanh) {
+            Tanh.eval(c, cOff, hidden, 0, n);
+            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(output[i] * hidden[i]);
+        } else {
+            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(output[i] * cfg.activation().apply(c[cOff + i]));
         }
 
         int out = cfg.outputSize();
