@@ -1,7 +1,8 @@
 /**
  * Float32 kernels that reproduce the arithmetic of TFLite 2.21's builtin kernels on x86-64 bit for bit
- * (SSE2 build, XNNPACK off; see the numerics spec): the scalar references, which later Vector API twins
- * are tested against.
+ * (SSE2 build, XNNPACK off; see the numerics spec). The classes here are the readable scalar references;
+ * the hot paths (matrix products, CONV_2D, TOPK_V2, logistic, tanh, embedding pooling) run Vector API kernels
+ * from {@link org.tfl4j.kernels.simd}, which compute the same bits lane by lane and are tested against these.
  *
  * <p>What this package owns: {@link org.tfl4j.kernels.TfliteMath} (flush-to-zero, C++ {@code std::min/max},
  * the dot-product orders of Eigen's matrix kernels, Eigen's logistic and tanh, glibc's {@code expf}),
