@@ -44,6 +44,7 @@ public final class Interpreter implements AutoCloseable {
         int tfliteThreads = 1;
         boolean carryVariableTensors;
         OpRegistry opRegistry = OpRegistry.builtins();
+        boolean fusion = true;
 
         /**
          * Reproduce the arithmetic TFLite 2.21 uses with this many threads (default 1, the reference
@@ -69,6 +70,20 @@ public final class Interpreter implements AutoCloseable {
         public Options setOpRegistry(OpRegistry registry) {
             this.opRegistry = java.util.Objects.requireNonNull(registry, "registry");
             return this;
+        }
+
+        /**
+         * Fuse chains of builtin ops into single kernels when the model is loaded (default true; see
+         * {@link org.tfl4j.engine.ops.GraphFusion}). The results are the same bits either way; off runs every op's own
+         * kernel, for comparison.
+         */
+        public Options setFusion(boolean fusion) {
+            this.fusion = fusion;
+            return this;
+        }
+
+        public boolean fusion() {
+            return fusion;
         }
 
         public OpRegistry opRegistry() {
@@ -112,8 +127,8 @@ public final class Interpreter implements AutoCloseable {
 
     /**
      * An interpreter over an already loaded (shareable) model. The model's numerics
-     * ({@link Options#setTfliteThreads}) and kernels ({@link Options#setOpRegistry}) were fixed when it was loaded; here only
-     * {@link Options#setCarryVariableTensors} applies.
+     * ({@link Options#setTfliteThreads}), kernels ({@link Options#setOpRegistry}) and fusion ({@link Options#setFusion})
+     * were fixed when it was loaded; here only {@link Options#setCarryVariableTensors} applies.
      */
     public Interpreter(Model model, Options options) {
         this.model = model;

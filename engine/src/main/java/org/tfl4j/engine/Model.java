@@ -1,5 +1,6 @@
 package org.tfl4j.engine;
 
+import org.tfl4j.engine.ops.GraphFusion;
 import org.tfl4j.engine.ops.OpContext;
 import org.tfl4j.engine.ops.OpKernel;
 import org.tfl4j.engine.ops.OpRegistry;
@@ -41,8 +42,9 @@ public final class Model {
     private final int[] inputs;
     private final int[] outputs;
     private final int[] variables;
+    private final List<String> fusions;            // one line per fused op chain
 
-    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry) {
+    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry, boolean fusion) {
         this.parsed = parsed;
         this.tfliteThreads = tfliteThreads;
         this.graph = parsed.mainSubgraph();
@@ -104,6 +106,12 @@ public final class Model {
             }
             preparedOps.add(kernel.prepare(new OpContext(op, inSpecs, outSpecs, tfliteThreads)));
         }
+        GraphFusion.Result fused = fusion ? GraphFusion.apply(graph, specs, registry, tfliteThreads, preparedOps) : null;
+        if (fused != null) {
+            preparedOps = fused.prepared();
+            for (GraphFusion.LaterRead read : fused.laterReads()) touch(first, last, read.tensor(), read.step());
+        }
+        this.fusions = fused == null ? List.of() : fused.applied();
         this.prepared = List.copyOf(preparedOps);
 
         // A view (RESHAPE) of an activation shares its buffer: the owner lives as long as all its views.
@@ -211,7 +219,7 @@ public final class Model {
 
     /** Loads and prepares a model from its bytes (the buffer's position and limit delimit them). */
     public static Model load(ByteBuffer bytes, Interpreter.Options options) {
-        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry());
+        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry(), options.fusion());
     }
 
     /** The parsed file. */
@@ -277,6 +285,11 @@ public final class Model {
 
     List<OpKernel.Prepared> prepared() {
         return prepared;
+    }
+
+    /** The op chains the fusion pass replaced, one line each (empty with fusion off). */
+    List<String> fusions() {
+        return fusions;
     }
 
     MemoryPlan plan(TensorType type) {

@@ -2,8 +2,9 @@
  * The interpreter: turns a parsed model into a planned graph and runs it.
  *
  * <p>Owns: loading ({@link org.tfl4j.engine.Model}: decode constants, prepare every op through
- * {@link org.tfl4j.engine.ops.OpRegistry}, plan activation memory once with a greedy lifetime-based
- * planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
+ * {@link org.tfl4j.engine.ops.OpRegistry}, fuse chains of builtin ops into single kernels
+ * ({@link org.tfl4j.engine.ops.GraphFusion}: the same bits, fewer passes; {@code Interpreter.Options.setFusion(false)}
+ * turns it off), plan activation memory once with a greedy lifetime-based planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
  * nodes run in order, outputs copied out; nothing allocated per inference).
  *
  * <p>Data flows one way: bytes → {@code org.tfl4j.parser} → immutable model → planned graph here →

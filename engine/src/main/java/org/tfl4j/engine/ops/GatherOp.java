@@ -98,7 +98,7 @@ final class GatherOp implements OpKernel {
         };
     }
 
-    private static String outOfRange(long value, int position, TensorSpec indices, TensorSpec params, int axis) {
+    static String outOfRange(long value, int position, TensorSpec indices, TensorSpec params, int axis) {
         return "index " + value + " at " + IndexTables.indexOf(position, indices.shape()) + " of " + indices
                 + " is outside [0, " + params.dim(axis) + ") for axis " + axis + " of " + params;
     }

@@ -1,0 +1,110 @@
+package org.tfl4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.tfl4j.kernels.Gather;
+import org.tfl4j.kernels.Mul;
+import org.tfl4j.kernels.TfliteMath;
+
+/**
+ * Masked embedding rows, GATHER then MUL in one pass: row {@code r} is the table row of {@code ids[r]} times
+ * {@code mask[r]}, {@code out[r][d] = clamp(ftz(table[ids[r]][d] * ftz(mask[r])), lo, hi)}. That is exactly
+ * {@link Gather#gather} of a {@code [rows, dim]} table along axis 0 followed by {@link Mul#float32} of the gathered
+ * rows (first operand) by a mask broadcast over {@code dim} (a {@code [.., n, 1]} tensor): the gather only copies
+ * bits, and the multiply is the same IEEE product of the same operands in the same order, flushed and clamped as
+ * TFLite's MUL does. The CNN and RNN recommendation models feed these rows to CONV_2D or the LSTM.
+ *
+ * <p>The table must hold no subnormal: pass {@link #flushedTable}'s result, made once per model, instead of reading
+ * every element through {@code ftz} on every run (TFLite's DAZ reads a subnormal as a zero of its sign, so the
+ * flushed copy gives the same products). The ids must lie in {@code [0, tableRows)}: the caller checks them first,
+ * as GATHER does, with {@link Gather#firstOutOfRange}.
+ *
+ * <p>Lanes run across the embedding dimension (independent outputs); the last {@code dim mod L} elements of a row run
+ * the scalar twin's code.
+ */
+public final class F32EmbeddingMaskedRows {
+    private F32EmbeddingMaskedRows() {}
+
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
+    private static final int LANES = FLOATS.length();
+
+    /**
+     * {@code table} itself when no element is subnormal (the usual case: nothing is copied), else a copy with each
+     * subnormal replaced by a zero of its sign. NaN payloads, infinities and signed zeros are kept bit for bit.
+     */
+    public static float[] flushedTable(float[] table) {
+        float[] flushed = null;
+        for (int k = 0; k < table.length; k++) {
+            float v = table[k];
+            if (v != 0f && Math.abs(v) < Float.MIN_NORMAL) {
+                if (flushed == null) flushed = table.clone();
+                flushed[k] = TfliteMath.ftz(v);
+            }
+        }
+        return flushed == null ? table : flushed;
+    }
+
+    /**
+     * {@code out[outOff + r * dim + d] = clamp(ftz(table[ids[idsOff + r] * dim + d] * ftz(mask[maskOff + r])))} with the
+     * clamp to {@code [actMin, actMax]}, for {@code r < rows}, {@code d < dim}: the vector kernel or, with
+     * {@link VectorWidth#SCALAR}, its scalar twin.
+     *
+     * @param table  {@code [tableRows, dim]} from index 0, holding no subnormal ({@link #flushedTable})
+     * @param ids    {@code [rows]} row numbers, each in {@code [0, tableRows)}
+     * @param mask   {@code [rows]} one factor per row
+     * @param actMin lower clamp of MUL's fused activation (-FLT_MAX for none)
+     * @param actMax upper clamp (FLT_MAX for none)
+     * @param out    {@code [rows, dim]}; must not overlap ids or mask
+     */
+    public static void eval(float[] table, int dim, int[] ids, int idsOff, int rows, float[] mask, int maskOff,
+                            float actMin, float actMax, float[] out, int outOff) {
+        if (VectorWidth.SCALAR) {
+            evalScalar(table, dim, ids, idsOff, rows, mask, maskOff, actMin, actMax, out, outOff);
+        } else {
+            evalVector(table, dim, ids, idsOff, rows, mask, maskOff, actMin, actMax, out, outOff);
+        }
+    }
+
+    /** The vector kernel: {@link #rowLanes} per row, then the row's last {@code dim mod L} elements as the twin does. */
+    public static void evalVector(float[] table, int dim, int[] ids, int idsOff, int rows, float[] mask, int maskOff,
+                                  float actMin, float actMax, float[] out, int outOff) {
+        int vectorDims = dim - dim % LANES;
+        for (int r = 0; r < rows; r++) {
+            int row = ids[idsOff + r] * dim;
+            float factor = TfliteMath.ftz(mask[maskOff + r]);
+            int o = outOff + r * dim;
+            if (vectorDims > 0) rowLanes(table, row, vectorDims, factor, actMin, actMax, out, o);
+            for (int d = vectorDims; d < dim; d++) out[o + d] = product(table[row + d], factor, actMin, actMax);
+        }
+    }
+
+    /** {@code out[o + d] = clamp(ftz(table[row + d] * factor))} for {@code d < n}, a multiple of L. */
+    private static void rowLanes(float[] table, int row, int n, float factor, float actMin, float actMax,
+                                 float[] out, int o) {
+        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
+        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        for (int d = 0; d < n; d += LANES) {
+            FloatVector p = FloatVector.fromArray(FLOATS, table, row + d).mul(factor);
+            FloatLanes.clamp(FloatLanes.ftz(p), lo, hi).intoArray(out, o + d);
+        }
+    }
+
+    /** The scalar twin: {@link #product} for every element, row by row. */
+    public static void evalScalar(float[] table, int dim, int[] ids, int idsOff, int rows, float[] mask, int maskOff,
+                                  float actMin, float actMax, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = ids[idsOff + r] * dim;
+            float factor = TfliteMath.ftz(mask[maskOff + r]);
+            for (int d = 0; d < dim; d++) out[outOff + r * dim + d] = product(table[row + d], factor, actMin, actMax);
+        }
+    }
+
+    /**
+     * MUL's element, {@code clamp(ftz(ftz(a) * ftz(b)))}, for a table element {@code a} that is not subnormal and an
+     * already flushed factor: the element first, as MUL multiplies the gathered rows by the mask. The result is never
+     * subnormal (flushed, then clamped to bounds that are 0 or normal), which {@link F32EmbeddingMaskedSum} relies on.
+     */
+    static float product(float a, float factor, float actMin, float actMax) {
+        return TfliteMath.activation(TfliteMath.ftz(a * factor), actMin, actMax);
+    }
+}
