@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.TfliteMath;
 
+import java.util.Arrays;
+
 /**
  * The top {@code k} of one row for TOPK_V2 when the row holds no NaN: positions ranked by value descending, equal
  * values (+0 and -0 equal, subnormals equal to zero under TFLite's DAZ) by position ascending; the values written
@@ -22,7 +24,8 @@ import org.tfl4j.kernels.TfliteMath;
  * <ul>
  *   <li><b>Threshold from a sample</b> (long rows and not too small a k: {@code rowSize >= 16 k},
  *       {@code k >= 32}): the {@code j}-th largest value of a 1-in-8 sample of the row (every eighth block of
- *       {@link #LANES} elements, {@code j} a little above {@code k / 8}) is a threshold {@code T} that about
+ *       {@link #LANES} elements, {@code j} a little above {@code k / 8}; when {@code j} is small against the lanes,
+ *       the {@code j}-th largest of each lane's six best, which is at most that) is a threshold {@code T} that about
  *       {@code 1.5 k} to {@code 2 k} values reach. One pass collects the keys of every value {@code >= T}; if there
  *       are at least {@code k} of them, the top {@code k} of the row is the top {@code k} of those (every value left
  *       out is below {@code k} collected ones), found by a partial quicksort. A sample that misjudges the row (fewer
@@ -59,6 +62,11 @@ public final class TopKFilter {
     private static final int SAMPLE_STRIDE = 8;
     /** Below this k the heap alone is cheap (few entries, shallow), and a sample of k / 8 values too noisy. */
     private static final int MIN_SAMPLED_K = 32;
+    /**
+     * The sample's best ranks kept per lane (in registers, branch-free); their union holds the sample's {@code j}
+     * largest unless one lane holds more than this many of them.
+     */
+    private static final int TOP_PER_LANE = 6;
     /** {@link #selectBestFirst} sorts segments up to this length by insertion. */
     private static final int INSERTION_SORT_MAX = 24;
 
@@ -68,7 +76,7 @@ public final class TopKFilter {
 
     /** The length of the {@code keys} scratch for rows of {@code rowSize} and {@code k}. */
     public static int keysNeeded(int rowSize, int k) {
-        return usesSample(rowSize, k) ? maxCandidates(k) : k;
+        return usesSample(rowSize, k) ? Math.max(maxCandidates(k), TOP_PER_LANE * LANES) : k;
     }
 
     /** True when the threshold comes from a sample ({@code j} of at least twice as many sampled values). */
@@ -161,13 +169,90 @@ public final class TopKFilter {
         }
     }
 
-    // Threshold from a sample. Only the j largest sampled ranks matter, not their positions: they are kept sorted
-    // (smallest first) in keys[0, j), a new one shifted into place. For j of a few dozen that beats a heap. A NaN in
+    // Threshold from a sample. When j is at most half of TOP_PER_LANE * LANES (k = 100 from 256-bit vectors on), each
+    // lane keeps its TOP_PER_LANE best sampled ranks in vector registers (a max/min chain, no branch), and the
+    // threshold is the j-th largest of those: the sample's j-th largest, or a little below it when one lane holds
+    // more than TOP_PER_LANE of the sample's j best (a few more keys collected, never fewer). Otherwise only the j
+    // largest sampled ranks are kept, sorted (smallest first) in keys[0, j), a new one shifted into place. A NaN in
     // the sample only spoils the estimate; the collecting pass finds it.
 
-    /** The {@link #sampleRank}-th largest rank in the sample, the sampled blocks compared as vectors. */
+    /** True when the threshold is the {@code j}-th largest of the lanes' best ranks. */
+    private static boolean usesLaneTops(int j) {
+        return 2 * j <= TOP_PER_LANE * LANES;
+    }
+
+    /** The threshold rank from the sample, the sampled blocks compared as vectors. */
     private static int sampleThresholdVector(float[] x, int base, int rowSize, int k, long[] keys) {
         int j = sampleRank(k);
+        return usesLaneTops(j) ? laneTopsThresholdVector(x, base, rowSize, j, keys)
+                : sampleThresholdSortedVector(x, base, rowSize, j, keys);
+    }
+
+    /** The scalar twin of {@link #sampleThresholdVector}. */
+    private static int sampleThresholdScalar(float[] x, int base, int rowSize, int k, long[] keys) {
+        int j = sampleRank(k);
+        return usesLaneTops(j) ? laneTopsThresholdScalar(x, base, rowSize, j, keys)
+                : sampleThresholdSortedScalar(x, base, rowSize, j, keys);
+    }
+
+    /**
+     * The {@code j}-th largest of the lanes' {@link #TOP_PER_LANE} best sampled ranks: ranks computed on the float
+     * bits as {@link #rank} does (so a NaN gets the same rank as in the twin), kept per lane best first in
+     * {@code t0..t5}, then the {@code TOP_PER_LANE * LANES} of them sorted in {@code keys}. Lanes with fewer sampled
+     * values keep {@code Integer.MIN_VALUE}; at least {@code 2 j} values are sampled, so the j-th is a real one.
+     */
+    private static int laneTopsThresholdVector(float[] x, int base, int rowSize, int j, long[] keys) {
+        int blocks = sampleSize(rowSize) / LANES;
+        IntVector t0 = IntVector.broadcast(INTS, Integer.MIN_VALUE), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0;
+        for (int block = 0; block < blocks; block++) {
+            IntVector bits = FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES).reinterpretAsInts();
+            IntVector magnitude = bits.lanewise(VectorOperators.AND, 0x7fff_ffff);
+            IntVector r = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fff_ffff))
+                    .blend(0, magnitude.compare(VectorOperators.LT, Float.floatToRawIntBits(Float.MIN_NORMAL)));
+            IntVector kept;
+            kept = t0.max(r); r = t0.min(r); t0 = kept;
+            kept = t1.max(r); r = t1.min(r); t1 = kept;
+            kept = t2.max(r); r = t2.min(r); t2 = kept;
+            kept = t3.max(r); r = t3.min(r); t3 = kept;
+            kept = t4.max(r); r = t4.min(r); t4 = kept;
+            t5 = t5.max(r);
+        }
+        for (int lane = 0; lane < LANES; lane++) {
+            keys[lane] = t0.lane(lane);
+            keys[LANES + lane] = t1.lane(lane);
+            keys[2 * LANES + lane] = t2.lane(lane);
+            keys[3 * LANES + lane] = t3.lane(lane);
+            keys[4 * LANES + lane] = t4.lane(lane);
+            keys[5 * LANES + lane] = t5.lane(lane);
+        }
+        return jthLargest(keys, TOP_PER_LANE * LANES, j);
+    }
+
+    /** The scalar twin of {@link #laneTopsThresholdVector}: each lane's best ranks in {@code keys}, the same chain. */
+    private static int laneTopsThresholdScalar(float[] x, int base, int rowSize, int j, long[] keys) {
+        int blocks = sampleSize(rowSize) / LANES;
+        Arrays.fill(keys, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
+        for (int block = 0; block < blocks; block++) {
+            for (int lane = 0; lane < LANES; lane++) {
+                long r = rank(x[base + block * SAMPLE_STRIDE * LANES + lane]);
+                for (int i = 0; i < TOP_PER_LANE; i++) { // lane's i-th best at keys[i * LANES + lane]
+                    long t = keys[i * LANES + lane];
+                    keys[i * LANES + lane] = Math.max(t, r);
+                    r = Math.min(t, r);
+                }
+            }
+        }
+        return jthLargest(keys, TOP_PER_LANE * LANES, j);
+    }
+
+    /** The {@code j}-th largest of {@code a[0, n)} (ranks as longs); sorts that range. */
+    private static int jthLargest(long[] a, int n, int j) {
+        Arrays.sort(a, 0, n); // small: an insertion sort, nothing allocated
+        return (int) a[n - j];
+    }
+
+    /** The {@code j}-th largest rank in the sample, the sampled blocks compared as vectors. */
+    private static int sampleThresholdSortedVector(float[] x, int base, int rowSize, int j, long[] keys) {
         int blocks = sampleSize(rowSize) / LANES;
         int filled = j / LANES;
         fillSample(x, base, filled, keys);
@@ -192,9 +277,8 @@ public final class TopKFilter {
         return worstRank;
     }
 
-    /** The scalar twin of {@link #sampleThresholdVector}. */
-    private static int sampleThresholdScalar(float[] x, int base, int rowSize, int k, long[] keys) {
-        int j = sampleRank(k);
+    /** The scalar twin of {@link #sampleThresholdSortedVector}. */
+    private static int sampleThresholdSortedScalar(float[] x, int base, int rowSize, int j, long[] keys) {
         int blocks = sampleSize(rowSize) / LANES;
         int filled = j / LANES;
         fillSample(x, base, filled, keys);

@@ -146,6 +146,10 @@ class TopKFilterTest {
                 float[] ascending = new float[n];
                 for (int i = 0; i < n; i++) ascending[i] = i;
                 checkFloat(ascending, n, k);
+                // The sample's best all in lane 0: more of them than the lanes' kept best (six), a lower threshold.
+                float[] oneLane = new float[n];
+                for (int i = 0; i < n; i++) oneLane[i] = i % lanes == 0 ? 100f + random.nextFloat() : (float) random.nextGaussian();
+                checkFloat(oneLane, n, k);
                 float[] descending = new float[n];
                 for (int i = 0; i < n; i++) descending[i] = -i;
                 checkFloat(descending, n, k);
@@ -167,7 +171,7 @@ class TopKFilterTest {
                 float[] nanOutside = floats(random, n, false);
                 nanOutside[lanes + random.nextInt(lanes * 7)] = Float.NaN;
                 checkNaNRow(nanOutside, n, k);
-                cases += 9;
+                cases += 10;
             }
         }
         System.out.println("TopKFilterTest: " + cases + " long rows");
