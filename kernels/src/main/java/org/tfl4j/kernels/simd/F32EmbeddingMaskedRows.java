@@ -1,6 +1,7 @@
 package org.tfl4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.Gather;
 import org.tfl4j.kernels.Mul;
@@ -84,8 +85,13 @@ public final class F32EmbeddingMaskedRows {
         FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
         FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
         for (int d = 0; d < n; d += LANES) {
+            // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
+            // vectors on every call.
             FloatVector p = FloatVector.fromArray(FLOATS, table, row + d).mul(factor);
-            FloatLanes.clamp(FloatLanes.ftz(p), lo, hi).intoArray(out, o + d);
+            p = p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL));      // TfliteMath.ftz per lane
+            p = p.blend(lo, p.compare(VectorOperators.LT, lo));      // std::max(v, lo), C++ comparisons
+            p = p.blend(hi, p.compare(VectorOperators.GT, hi));      // std::min(v, hi)
+            p.intoArray(out, o + d);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.tfl4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.Sum;
 import org.tfl4j.kernels.TfliteMath;
@@ -72,16 +73,23 @@ public final class F32EmbeddingMaskedSum {
                                  float actMin, float actMax, float[] out, int o) {
         FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
         FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
-        FloatVector sum = product(table, ids[idsAt] * dim + d, mask[maskAt], lo, hi);
-        for (int i = 1; i < n; i++) {
-            sum = FloatLanes.ftz(sum.add(product(table, ids[idsAt + i] * dim + d, mask[maskAt + i], lo, hi)));
+        // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
+        // vectors on every call. Each product is MUL's (ftz, then clamp); the sum starts from the first product.
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int i = 0; i < n; i++) {
+            FloatVector p = FloatVector.fromArray(FLOATS, table, ids[idsAt + i] * dim + d)
+                    .mul(TfliteMath.ftz(mask[maskAt + i]));
+            p = p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL));      // TfliteMath.ftz per lane
+            p = p.blend(lo, p.compare(VectorOperators.LT, lo));      // std::max(v, lo), C++ comparisons
+            p = p.blend(hi, p.compare(VectorOperators.GT, hi));      // std::min(v, hi)
+            if (i == 0) {
+                sum = p;
+            } else {
+                sum = sum.add(p);
+                sum = sum.blend(sum.mul(0f), sum.abs().lt(Float.MIN_NORMAL));
+            }
         }
         sum.intoArray(out, o);
-    }
-
-    private static FloatVector product(float[] table, int at, float factor, FloatVector lo, FloatVector hi) {
-        FloatVector p = FloatVector.fromArray(FLOATS, table, at).mul(TfliteMath.ftz(factor));
-        return FloatLanes.clamp(FloatLanes.ftz(p), lo, hi);
     }
 
     /** The scalar twin: {@link #sum} for every output. */

@@ -1,7 +1,6 @@
 package org.tfl4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.TfliteMath;
@@ -165,9 +164,18 @@ public final class F32GemvDot4 {
         FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
         FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
         for (int o = 0; o < n; o += LANES) {
+            // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
+            // vectors on every call.
             FloatVector sum = FloatVector.fromArray(FLOATS, y, yOff + o);
-            if (bias != null) sum = ftz(sum.add(ftz(FloatVector.fromArray(FLOATS, bias, biasOff + o))));
-            clamp(sum, lo, hi).intoArray(y, yOff + o);
+            if (bias != null) {
+                FloatVector b = FloatVector.fromArray(FLOATS, bias, biasOff + o);
+                b = b.blend(b.mul(0f), b.abs().lt(Float.MIN_NORMAL));           // TfliteMath.ftz per lane
+                sum = sum.add(b);
+                sum = sum.blend(sum.mul(0f), sum.abs().lt(Float.MIN_NORMAL));
+            }
+            sum = sum.blend(lo, sum.compare(VectorOperators.LT, lo));           // std::max(v, lo), C++ comparisons
+            sum = sum.blend(hi, sum.compare(VectorOperators.GT, hi));           // std::min(v, hi)
+            sum.intoArray(y, yOff + o);
         }
     }
 
@@ -203,18 +211,4 @@ public final class F32GemvDot4 {
         return TfliteMath.activation(sum, actMin, actMax);
     }
 
-    /** {@link TfliteMath#ftz} per lane: a subnormal becomes a zero of its sign ({@code v * 0}); NaN and inf pass. */
-    private static FloatVector ftz(FloatVector v) {
-        VectorMask<Float> subnormal = v.abs().lt(Float.MIN_NORMAL);
-        return v.blend(v.mul(0f), subnormal);
-    }
-
-    /**
-     * {@link TfliteMath#activation} per lane, {@code std::min(std::max(v, lo), hi)} with C++'s comparisons (a NaN
-     * passes, ties keep v); the Vector API's min/max order NaN and -0 differently, so compare and blend.
-     */
-    private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
-        FloatVector atLeastLo = v.blend(lo, v.compare(VectorOperators.LT, lo));
-        return atLeastLo.blend(hi, atLeastLo.compare(VectorOperators.GT, hi));
-    }
 }
