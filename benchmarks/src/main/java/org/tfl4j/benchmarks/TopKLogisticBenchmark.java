@@ -63,7 +63,7 @@ public class TopKLogisticBenchmark {
         float[] row;
         final float[] values = new float[K];
         final int[] indices = new int[K];
-        final int[] replayScratch = new int[K + 1];
+        final int[] replayScratch = new int[TopKV2.scratchNeeded(K)];
         final long[] keys = new long[TopKFilter.keysNeeded(ROW, K)];
 
         @Setup
@@ -80,9 +80,9 @@ public class TopKLogisticBenchmark {
             // All three must agree, or the timings compare different work.
             int[] replay = new int[K];
             TopKV2.float32(row, 0, 1, ROW, K, values, 0, replay, 0, replayScratch);
-            TopKFilter.float32RowVector(row, 0, ROW, K, values, 0, indices, 0, keys);
+            TopKFilter.float32RowVector(row, 0, ROW, K, values, 0, indices, 0, keys, replayScratch);
             if (!Arrays.equals(replay, indices)) throw new IllegalStateException("vector top-k differs from the replay");
-            TopKFilter.float32RowScalar(row, 0, ROW, K, values, 0, indices, 0, keys);
+            TopKFilter.float32RowScalar(row, 0, ROW, K, values, 0, indices, 0, keys, replayScratch);
             if (!Arrays.equals(replay, indices)) throw new IllegalStateException("scalar top-k differs from the replay");
         }
     }
@@ -141,13 +141,13 @@ public class TopKLogisticBenchmark {
 
     @Benchmark
     public int topKVector(TopK s) {
-        TopKFilter.float32RowVector(s.row, 0, TopK.ROW, TopK.K, s.values, 0, s.indices, 0, s.keys);
+        TopKFilter.float32RowVector(s.row, 0, TopK.ROW, TopK.K, s.values, 0, s.indices, 0, s.keys, s.replayScratch);
         return s.indices[0];
     }
 
     @Benchmark
     public int topKScalar(TopK s) {
-        TopKFilter.float32RowScalar(s.row, 0, TopK.ROW, TopK.K, s.values, 0, s.indices, 0, s.keys);
+        TopKFilter.float32RowScalar(s.row, 0, TopK.ROW, TopK.K, s.values, 0, s.indices, 0, s.keys, s.replayScratch);
         return s.indices[0];
     }
 

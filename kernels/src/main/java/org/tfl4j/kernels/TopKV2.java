@@ -32,11 +32,16 @@ import org.tfl4j.kernels.simd.TopKFilter;
  * is full, plus {@code O(log k)} per replacement (about {@code k ln(n/k)} of them for values in random
  * order) and {@code O(k log k)} to sort; for 3953 logits and k = 100, a few thousand comparisons. The
  * fast path replaces most of the replacements by a threshold taken from a sample (see {@link TopKFilter}).
- * {@code scratch} must hold {@code k + 1} ints and {@code keys} {@link TopKFilter#keysNeeded} longs (k
- * for int32); {@code k >= 1} and {@code k <= rowSize}.
+ * {@code scratch} must hold {@link #scratchNeeded} ints ({@code k + 1} for the replay alone) and {@code keys}
+ * {@link TopKFilter#keysNeeded} longs (k for int32); {@code k >= 1} and {@code k <= rowSize}.
  */
 public final class TopKV2 {
     private TopKV2() {}
+
+    /** The ints of {@code scratch} for the fast path's {@link #float32}: the replay's heap, or the filter's ranks. */
+    public static int scratchNeeded(int k) {
+        return Math.max(k + 1, TopKFilter.ranksNeeded());
+    }
 
     /** Every row by the fast path, a row holding NaN by the replay of TFLite's steps. */
     public static void float32(float[] x, int xOffset, int rows, int rowSize, int k,
@@ -45,7 +50,7 @@ public final class TopKV2 {
         for (int row = 0; row < rows; row++) {
             int base = xOffset + row * rowSize;
             int vo = valuesOffset + row * k, io = indicesOffset + row * k;
-            if (!TopKFilter.float32Row(x, base, rowSize, k, values, vo, indices, io, keys)) {
+            if (!TopKFilter.float32Row(x, base, rowSize, k, values, vo, indices, io, keys, scratch)) {
                 replayRow(x, base, rowSize, k, values, vo, indices, io, scratch);
             }
         }

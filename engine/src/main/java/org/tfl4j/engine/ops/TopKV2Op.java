@@ -41,7 +41,7 @@ final class TopKV2Op implements OpKernel {
                 float[] v = buffers.floats(values);
                 int[] ix = buffers.ints(indices);
                 int xo = buffers.offset(in), vo = buffers.offset(values), io = buffers.offset(indices);
-                int[] scratch = new int[k + 1];                    // the replay's heap, for rows with NaN
+                int[] scratch = new int[TopKV2.scratchNeeded(k)]; // the replay's heap (rows with NaN), the filter's ranks
                 long[] keys = new long[TopKFilter.keysNeeded(rowSize, k)]; // the fast path's keys
                 return () -> TopKV2.float32(x, xo, rows, rowSize, k, v, vo, ix, io, scratch, keys);
             };

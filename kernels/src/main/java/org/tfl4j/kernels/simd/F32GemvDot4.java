@@ -111,36 +111,26 @@ public final class F32GemvDot4 {
 
     /**
      * {@code y[o] = (l0 + l2) + (l1 + l3)}, the partial sums of dot4 over the first {@code depth & ~3} terms, for the
-     * units of {@code wholeBlocks} blocks. Two blocks per pass: eight independent add chains keep the adder busy while
-     * each chain waits on its last add; an odd last block is computed in both halves of a pass and stored twice with
-     * the same bits.
+     * units of {@code wholeBlocks} blocks, one block at a time: four accumulators, and out-of-order execution overlaps
+     * one block's add chains with the next block's. Two blocks per pass (eight accumulators and four broadcasts live
+     * in the loop) was tried and dropped: C2 sometimes compiled that loop with every vector boxed, 64 bytes per unit
+     * of the label table on each inference (reproduced with {@code -XX:-TieredCompilation}, where this form allocates
+     * nothing).
      */
     private static void reducedPartialSums(float[] x, int xOff, int depth, float[] packed, int wholeBlocks,
                                            float[] y, int yOff) {
         int blockStride = depth * LANES;
         int depth4 = depth & ~3;
-        for (int blockA = 0; blockA < wholeBlocks; blockA += 2) {
-            int blockB = Math.min(blockA + 1, wholeBlocks - 1);
-            int p = blockA * blockStride; // packed[blockA][k][*] at p + k * LANES
-            int q = blockB * blockStride; // packed[blockB][k][*] at q + k * LANES
-            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
-            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int k = 0; k < depth4; k += 4, p += 4 * LANES, q += 4 * LANES) {
-                FloatVector x0 = FloatVector.broadcast(FLOATS, x[xOff + k]);
-                FloatVector x1 = FloatVector.broadcast(FLOATS, x[xOff + k + 1]);
-                FloatVector x2 = FloatVector.broadcast(FLOATS, x[xOff + k + 2]);
-                FloatVector x3 = FloatVector.broadcast(FLOATS, x[xOff + k + 3]);
-                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x0));
-                b0 = b0.add(FloatVector.fromArray(FLOATS, packed, q).mul(x0));
-                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x1));
-                b1 = b1.add(FloatVector.fromArray(FLOATS, packed, q + LANES).mul(x1));
-                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x2));
-                b2 = b2.add(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES).mul(x2));
-                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x3));
-                b3 = b3.add(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES).mul(x3));
+        for (int block = 0; block < wholeBlocks; block++) {
+            int p = block * blockStride; // packed[block][k][*] at p + k * LANES
+            FloatVector l0 = FloatVector.zero(FLOATS), l1 = l0, l2 = l0, l3 = l0;
+            for (int k = 0; k < depth4; k += 4, p += 4 * LANES) {
+                l0 = l0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+                l1 = l1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x[xOff + k + 1]));
+                l2 = l2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x[xOff + k + 2]));
+                l3 = l3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x[xOff + k + 3]));
             }
-            a0.add(a2).add(a1.add(a3)).intoArray(y, yOff + blockA * LANES);
-            b0.add(b2).add(b1.add(b3)).intoArray(y, yOff + blockB * LANES);
+            l0.add(l2).add(l1.add(l3)).intoArray(y, yOff + block * LANES);
         }
     }
 

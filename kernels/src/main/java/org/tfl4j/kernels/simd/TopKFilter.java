@@ -63,7 +63,7 @@ public final class TopKFilter {
     /** Below this k the heap alone is cheap (few entries, shallow), and a sample of k / 8 values too noisy. */
     private static final int MIN_SAMPLED_K = 32;
     /**
-     * The sample's best ranks kept per lane (in registers, branch-free); their union holds the sample's {@code j}
+     * The sample's best ranks kept per lane (a branch-free max/min chain); their union holds the sample's {@code j}
      * largest unless one lane holds more than this many of them.
      */
     private static final int TOP_PER_LANE = 6;
@@ -73,6 +73,11 @@ public final class TopKFilter {
     /** Sentinels of the candidate pass: the row holds NaN, or the sample misjudged it. */
     private static final int HAS_NAN = -1;
     private static final int USE_HEAP = 0;
+
+    /** The length of the {@code ranks} scratch (the sample's best ranks per lane, kept in memory between blocks). */
+    public static int ranksNeeded() {
+        return TOP_PER_LANE * LANES;
+    }
 
     /** The length of the {@code keys} scratch for rows of {@code rowSize} and {@code k}. */
     public static int keysNeeded(int rowSize, int k) {
@@ -113,23 +118,26 @@ public final class TopKFilter {
     /**
      * The top {@code k} of {@code x[base, base + rowSize)} into {@code values[valuesOffset, +k)} and
      * {@code indices[indicesOffset, +k)}, best first, by the vector kernel or, with {@link VectorWidth#SCALAR}, its
-     * scalar twin. {@code 1 <= k <= rowSize}; {@code keys} holds at least {@link #keysNeeded}.
+     * scalar twin. {@code 1 <= k <= rowSize}; {@code keys} holds at least {@link #keysNeeded} longs and {@code ranks}
+     * at least {@link #ranksNeeded} ints.
      *
      * @return false, with the outputs untouched, when the row holds a NaN
      */
     public static boolean float32Row(float[] x, int base, int rowSize, int k,
-                                     float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+                                     float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys,
+                                     int[] ranks) {
         return VectorWidth.SCALAR
-                ? float32RowScalar(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys)
-                : float32RowVector(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys);
+                ? float32RowScalar(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys, ranks)
+                : float32RowVector(x, base, rowSize, k, values, valuesOffset, indices, indicesOffset, keys, ranks);
     }
 
     /** The vector kernel. */
     public static boolean float32RowVector(float[] x, int base, int rowSize, int k,
-                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys,
+                                           int[] ranks) {
         int found = USE_HEAP;
         if (usesSample(rowSize, k)) {
-            int threshold = sampleThresholdVector(x, base, rowSize, k, keys);
+            int threshold = sampleThresholdVector(x, base, rowSize, k, keys, ranks);
             found = collectVector(x, base, rowSize, k, threshold, keys);
             if (found == HAS_NAN) return false;
         }
@@ -144,7 +152,8 @@ public final class TopKFilter {
 
     /** The scalar twin: the same way to the answer, element by element. */
     public static boolean float32RowScalar(float[] x, int base, int rowSize, int k,
-                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys) {
+                                           float[] values, int valuesOffset, int[] indices, int indicesOffset, long[] keys,
+                                           int[] ranks) {
         int found = USE_HEAP;
         if (usesSample(rowSize, k)) {
             int threshold = sampleThresholdScalar(x, base, rowSize, k, keys);
@@ -170,7 +179,7 @@ public final class TopKFilter {
     }
 
     // Threshold from a sample. When j is at most half of TOP_PER_LANE * LANES (k = 100 from 256-bit vectors on), each
-    // lane keeps its TOP_PER_LANE best sampled ranks in vector registers (a max/min chain, no branch), and the
+    // lane keeps its TOP_PER_LANE best sampled ranks (a max/min chain, no branch), and the
     // threshold is the j-th largest of those: the sample's j-th largest, or a little below it when one lane holds
     // more than TOP_PER_LANE of the sample's j best (a few more keys collected, never fewer). Otherwise only the j
     // largest sampled ranks are kept, sorted (smallest first) in keys[0, j), a new one shifted into place. A NaN in
@@ -182,9 +191,9 @@ public final class TopKFilter {
     }
 
     /** The threshold rank from the sample, the sampled blocks compared as vectors. */
-    private static int sampleThresholdVector(float[] x, int base, int rowSize, int k, long[] keys) {
+    private static int sampleThresholdVector(float[] x, int base, int rowSize, int k, long[] keys, int[] ranks) {
         int j = sampleRank(k);
-        return usesLaneTops(j) ? laneTopsThresholdVector(x, base, rowSize, j, keys)
+        return usesLaneTops(j) ? laneTopsThresholdVector(x, base, rowSize, j, keys, ranks)
                 : sampleThresholdSortedVector(x, base, rowSize, j, keys);
     }
 
@@ -198,33 +207,26 @@ public final class TopKFilter {
     /**
      * The {@code j}-th largest of the lanes' {@link #TOP_PER_LANE} best sampled ranks: ranks computed on the float
      * bits as {@link #rank} does (so a NaN gets the same rank as in the twin), kept per lane best first in
-     * {@code t0..t5}, then the {@code TOP_PER_LANE * LANES} of them sorted in {@code keys}. Lanes with fewer sampled
+     * {@code ranks} (slot i of lane l at {@code i * LANES + l}), then the {@code TOP_PER_LANE * LANES} of them sorted in {@code keys}. Lanes with fewer sampled
      * values keep {@code Integer.MIN_VALUE}; at least {@code 2 j} values are sampled, so the j-th is a real one.
      */
-    private static int laneTopsThresholdVector(float[] x, int base, int rowSize, int j, long[] keys) {
+    private static int laneTopsThresholdVector(float[] x, int base, int rowSize, int j, long[] keys, int[] ranks) {
         int blocks = sampleSize(rowSize) / LANES;
-        IntVector t0 = IntVector.broadcast(INTS, Integer.MIN_VALUE), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0;
+        // The lanes' best ranks wait in ranks[i * LANES + lane] between blocks, not in six vectors carried through
+        // the loop: C2 sometimes boxed such loop-carried vectors, allocating on every call.
+        Arrays.fill(ranks, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
             IntVector bits = FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES).reinterpretAsInts();
             IntVector magnitude = bits.lanewise(VectorOperators.AND, 0x7fff_ffff);
             IntVector r = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fff_ffff))
                     .blend(0, magnitude.compare(VectorOperators.LT, Float.floatToRawIntBits(Float.MIN_NORMAL)));
-            IntVector kept;
-            kept = t0.max(r); r = t0.min(r); t0 = kept;
-            kept = t1.max(r); r = t1.min(r); t1 = kept;
-            kept = t2.max(r); r = t2.min(r); t2 = kept;
-            kept = t3.max(r); r = t3.min(r); t3 = kept;
-            kept = t4.max(r); r = t4.min(r); t4 = kept;
-            t5 = t5.max(r);
+            for (int i = 0; i < TOP_PER_LANE * LANES; i += LANES) {
+                IntVector kept = IntVector.fromArray(INTS, ranks, i);
+                kept.max(r).intoArray(ranks, i);
+                r = kept.min(r);
+            }
         }
-        for (int lane = 0; lane < LANES; lane++) {
-            keys[lane] = t0.lane(lane);
-            keys[LANES + lane] = t1.lane(lane);
-            keys[2 * LANES + lane] = t2.lane(lane);
-            keys[3 * LANES + lane] = t3.lane(lane);
-            keys[4 * LANES + lane] = t4.lane(lane);
-            keys[5 * LANES + lane] = t5.lane(lane);
-        }
+        for (int i = 0; i < TOP_PER_LANE * LANES; i++) keys[i] = ranks[i];
         return jthLargest(keys, TOP_PER_LANE * LANES, j);
     }
 

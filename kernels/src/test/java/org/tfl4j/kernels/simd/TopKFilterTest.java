@@ -24,7 +24,7 @@ class TopKFilterTest {
 
     @FunctionalInterface
     interface FloatRow {
-        boolean run(float[] x, int base, int rowSize, int k, float[] values, int vOff, int[] indices, int iOff, long[] keys);
+        boolean run(float[] x, int base, int rowSize, int k, float[] values, int vOff, int[] indices, int iOff, long[] keys, int[] ranks);
     }
 
     @FunctionalInterface
@@ -212,7 +212,7 @@ class TopKFilterTest {
             TopKV2.float32(x, xOff, rows, n, k, expectedValues, vOff, expectedIndices, iOff, new int[k + 1]);
             float[] values = new float[vOff + rows * k];
             int[] indices = new int[iOff + rows * k];
-            TopKV2.float32(x, xOff, rows, n, k, values, vOff, indices, iOff, new int[k + 1], new long[TopKFilter.keysNeeded(n, k)]);
+            TopKV2.float32(x, xOff, rows, n, k, values, vOff, indices, iOff, new int[TopKV2.scratchNeeded(k)], new long[TopKFilter.keysNeeded(n, k)]);
             String what = "TopKV2.float32 fast, rows " + rows + " n " + n + " k " + k;
             assertSame(Arrays.copyOfRange(expectedValues, vOff, vOff + rows * k), Arrays.copyOfRange(expectedIndices, iOff, iOff + rows * k),
                     Arrays.copyOfRange(values, vOff, vOff + rows * k), Arrays.copyOfRange(indices, iOff, iOff + rows * k), what, x);
@@ -264,7 +264,7 @@ class TopKFilterTest {
             int[] indices = guardedInts(k);
             long[] keys = new long[TopKFilter.keysNeeded(n, k)];
             String what = NAMES[kernel] + ", n " + n + " k " + k;
-            assertTrue(FLOAT_ROWS[kernel].run(x, 3, n, k, values, GUARD, indices, GUARD, keys), what + ": refused a row without NaN");
+            assertTrue(FLOAT_ROWS[kernel].run(x, 3, n, k, values, GUARD, indices, GUARD, keys, new int[TopKFilter.ranksNeeded()]), what + ": refused a row without NaN");
             assertSame(expectedValues, expectedIndices, Arrays.copyOfRange(values, GUARD, GUARD + k),
                     Arrays.copyOfRange(indices, GUARD, GUARD + k), what, row);
             assertFloatGuards(values, k, what);
@@ -272,7 +272,7 @@ class TopKFilterTest {
         }
         float[] values = new float[k];
         int[] indices = new int[k];
-        TopKV2.float32(x, 3, 1, n, k, values, 0, indices, 0, new int[k + 1], new long[TopKFilter.keysNeeded(n, k)]);
+        TopKV2.float32(x, 3, 1, n, k, values, 0, indices, 0, new int[TopKV2.scratchNeeded(k)], new long[TopKFilter.keysNeeded(n, k)]);
         assertSame(expectedValues, expectedIndices, values, indices, "TopKV2.float32 fast, n " + n + " k " + k, row);
     }
 
@@ -282,7 +282,7 @@ class TopKFilterTest {
             float[] values = guardedFloats(k);
             int[] indices = guardedInts(k);
             String what = NAMES[kernel] + ", NaN row, n " + n + " k " + k;
-            assertFalse(FLOAT_ROWS[kernel].run(x, 1, n, k, values, GUARD, indices, GUARD, new long[TopKFilter.keysNeeded(n, k)]), what + ": took a row with NaN");
+            assertFalse(FLOAT_ROWS[kernel].run(x, 1, n, k, values, GUARD, indices, GUARD, new long[TopKFilter.keysNeeded(n, k)], new int[TopKFilter.ranksNeeded()]), what + ": took a row with NaN");
             for (int i = 0; i < values.length; i++) {
                 if (Float.floatToRawIntBits(values[i]) != GUARD_BITS || indices[i] != INT_GUARD) fail(what + ": wrote at " + i);
             }
@@ -292,7 +292,7 @@ class TopKFilterTest {
         TopKV2.float32(x, 1, 1, n, k, expectedValues, 0, expectedIndices, 0, new int[k + 1]);
         float[] values = new float[k];
         int[] indices = new int[k];
-        TopKV2.float32(x, 1, 1, n, k, values, 0, indices, 0, new int[k + 1], new long[TopKFilter.keysNeeded(n, k)]);
+        TopKV2.float32(x, 1, 1, n, k, values, 0, indices, 0, new int[TopKV2.scratchNeeded(k)], new long[TopKFilter.keysNeeded(n, k)]);
         assertSame(expectedValues, expectedIndices, values, indices, "TopKV2.float32 fast, NaN row, n " + n + " k " + k, row);
     }
 
