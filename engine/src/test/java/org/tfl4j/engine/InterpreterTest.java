@@ -134,9 +134,9 @@ class InterpreterTest {
         TinyModel m = new TinyModel();
         int x = m.tensor("x", TensorType.FLOAT32, 3);
         int y = m.tensor("y", TensorType.FLOAT32, 3);
-        m.op(BuiltinOp.ADD, (byte) 0, null, new int[] {x, x}, new int[] {y});
+        m.op(117 /* HARD_SWISH */, (byte) 0, null, new int[] {x}, new int[] {y});
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> new Interpreter(m.build(new int[] {x}, new int[] {y})));
-        assertMessage(e, "op 0 ADD is not supported");
+        assertMessage(e, "op 0 HARD_SWISH is not supported");
     }
 
     /** x [2, 3] -> MUL by c -> a -> RESHAPE [3, 2] -> r -> MUL by 2 -> y; and a RESHAPE of a constant. */

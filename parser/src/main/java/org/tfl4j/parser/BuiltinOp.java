@@ -23,6 +23,7 @@ public final class BuiltinOp {
     public static final int CAST = 53;
     public static final int SELECT = 64;
     public static final int NOT_EQUAL = 72;
+    public static final int UNPACK = 88;
     public static final int SUM = 74;
     public static final int REDUCE_MAX = 82;
     public static final int WHILE = 119;

@@ -53,6 +53,9 @@ public sealed interface OpOptions {
 
     record Split(int numSplits) implements OpOptions {}
 
+    /** UNPACK: the number of outputs and the axis unpacked (negative counts from the end). */
+    record Unpack(int num, int axis) implements OpOptions {}
+
     record Softmax(float beta) implements OpOptions {}
 
     record While(int condSubgraphIndex, int bodySubgraphIndex) implements OpOptions {}

@@ -17,6 +17,7 @@ import org.tensorflow.lite.schema.SoftmaxOptions;
 import org.tensorflow.lite.schema.SplitOptions;
 import org.tensorflow.lite.schema.StridedSliceOptions;
 import org.tensorflow.lite.schema.UnidirectionalSequenceLSTMOptions;
+import org.tensorflow.lite.schema.UnpackOptions;
 import org.tensorflow.lite.schema.WhileOptions;
 
 /**
@@ -52,6 +53,7 @@ final class OptionsDecoder {
             Map.entry(BuiltinOp.GATHER, (int) BuiltinOptions.GatherOptions),
             Map.entry(BuiltinOp.CAST, (int) BuiltinOptions.CastOptions),
             Map.entry(BuiltinOp.SPLIT, (int) BuiltinOptions.SplitOptions),
+            Map.entry(BuiltinOp.UNPACK, (int) BuiltinOptions.UnpackOptions),
             Map.entry(SOFTMAX, (int) BuiltinOptions.SoftmaxOptions),
             Map.entry(BuiltinOp.WHILE, (int) BuiltinOptions.WhileOptions));
 
@@ -175,6 +177,10 @@ final class OptionsDecoder {
             }
             case BuiltinOp.SPLIT:
                 return new OpOptions.Split(read(op, present, new SplitOptions()).numSplits());
+            case BuiltinOp.UNPACK: {
+                UnpackOptions o = read(op, present, new UnpackOptions());
+                return new OpOptions.Unpack(o.num(), o.axis());
+            }
             case SOFTMAX:
                 return new OpOptions.Softmax(read(op, present, new SoftmaxOptions()).beta());
             case BuiltinOp.WHILE: {

@@ -85,6 +85,7 @@ final class ModelInvariants {
             case BuiltinOp.GATHER -> require(o instanceof OpOptions.Gather, where);
             case BuiltinOp.CAST -> require(o instanceof OpOptions.Cast, where);
             case BuiltinOp.SPLIT -> require(o instanceof OpOptions.Split, where);
+            case BuiltinOp.UNPACK -> require(o instanceof OpOptions.Unpack, where);
             case BuiltinOp.WHILE -> {
                 OpOptions.While w = (OpOptions.While) o;
                 require(w.condSubgraphIndex() >= 0 && w.condSubgraphIndex() < subgraphCount

@@ -74,6 +74,7 @@ class OptionsTest {
         assertEquals(new OpOptions.Gather(0, 0), absent(BuiltinOp.GATHER));
         assertEquals(new OpOptions.Cast(null, null), absent(BuiltinOp.CAST));
         assertEquals(new OpOptions.Split(0), absent(BuiltinOp.SPLIT));
+        assertEquals(new OpOptions.Unpack(0, 0), absent(BuiltinOp.UNPACK));
         assertEquals(new OpOptions.Softmax(0f), absent(SOFTMAX));
         assertEquals(new OpOptions.While(0, 0), absent(BuiltinOp.WHILE));
         for (int op : new int[] {BuiltinOp.LOGISTIC, BuiltinOp.TANH, BuiltinOp.NOT_EQUAL, BuiltinOp.SELECT,
@@ -161,6 +162,11 @@ class OptionsTest {
         SplitOptionsT split = new SplitOptionsT();
         split.setNumSplits(3);
         assertEquals(new OpOptions.Split(3), decode(BuiltinOp.SPLIT, BuiltinOptions.SplitOptions, split));
+
+        org.tensorflow.lite.schema.UnpackOptionsT unpack = new org.tensorflow.lite.schema.UnpackOptionsT();
+        unpack.setNum(5);
+        unpack.setAxis(-2);
+        assertEquals(new OpOptions.Unpack(5, -2), decode(BuiltinOp.UNPACK, BuiltinOptions.UnpackOptions, unpack));
 
         SoftmaxOptionsT softmax = new SoftmaxOptionsT();
         softmax.setBeta(1f);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class EverySupportedOpIsSweptTest {
 
     private static final Map<String, Class<?>> SWEEPS = Map.ofEntries(
+            Map.entry("ADD", AddSweepTest.class),
             Map.entry("CAST", CastSweepTest.class),
             Map.entry("CONCATENATION", ConcatenationSweepTest.class),
             Map.entry("CONV_2D", Conv2DSweepTest.class),
@@ -25,10 +26,14 @@ class EverySupportedOpIsSweptTest {
             Map.entry("REDUCE_MAX", ReduceMaxSweepTest.class),
             Map.entry("RESHAPE", ReshapeSweepTest.class),
             Map.entry("SELECT", SelectSweepTest.class),
+            Map.entry("SPLIT", SplitSweepTest.class),
             Map.entry("STRIDED_SLICE", StridedSliceSweepTest.class),
+            Map.entry("SUB", SubSweepTest.class),
             Map.entry("SUM", SumSweepTest.class),
+            Map.entry("TANH", TanhSweepTest.class),
             Map.entry("TOPK_V2", TopKV2SweepTest.class),
-            Map.entry("UNIDIRECTIONAL_SEQUENCE_LSTM", LstmSweepTest.class));
+            Map.entry("UNIDIRECTIONAL_SEQUENCE_LSTM", LstmSweepTest.class),
+            Map.entry("UNPACK", UnpackSweepTest.class));
 
     @Test
     void everyOpTheEngineRunsHasASweep() {

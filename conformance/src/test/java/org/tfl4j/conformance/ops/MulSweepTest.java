@@ -2,8 +2,10 @@ package org.tfl4j.conformance.ops;
 
 import org.junit.jupiter.api.Test;
 import org.tensorflow.lite.schema.ActivationFunctionType;
+import org.tensorflow.lite.schema.AddOptionsT;
 import org.tensorflow.lite.schema.DivOptionsT;
 import org.tensorflow.lite.schema.MulOptionsT;
+import org.tensorflow.lite.schema.SubOptionsT;
 import org.tfl4j.conformance.OpCase;
 import org.tfl4j.models.TfliteWriter;
 import org.tfl4j.parser.BuiltinOp;
@@ -79,7 +81,7 @@ class MulSweepTest {
         return cases;
     }
 
-    /** The float32 cases MUL and DIV share: shapes, broadcasts, activations, specials. */
+    /** The float32 cases MUL, DIV, ADD and SUB share: shapes, broadcasts, activations, specials. */
     static void addFloatCases(List<OpCase> cases, Random random, int op) {
         for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 67}) {
             cases.add(floats(random, op, "same shape", new int[] {n}, new int[] {n}, ActivationFunctionType.NONE));
@@ -161,7 +163,7 @@ class MulSweepTest {
         return v;
     }
 
-    /** MUL or DIV of two runtime tensors. */
+    /** MUL, DIV, ADD or SUB of two runtime tensors. */
     static OpCase binary(int op, String name, TensorType type, int[] aShape, int[] bShape, Object a, Object b, byte activation) {
         TfliteWriter writer = new TfliteWriter();
         TfliteWriter.Graph g = writer.graph("main");
@@ -186,6 +188,16 @@ class MulSweepTest {
     }
 
     private static Object options(int op, byte activation) {
+        if (op == BuiltinOp.ADD) {
+            AddOptionsT o = new AddOptionsT();
+            o.setFusedActivationFunction(activation);
+            return o;
+        }
+        if (op == BuiltinOp.SUB) {
+            SubOptionsT o = new SubOptionsT();
+            o.setFusedActivationFunction(activation);
+            return o;
+        }
         if (op == BuiltinOp.DIV) {
             DivOptionsT o = new DivOptionsT();
             o.setFusedActivationFunction(activation);

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  */
 public final class OpRegistry {
     private static final OpRegistry BUILTINS = new OpRegistry(new TreeMap<>(Map.ofEntries(
+            Map.entry(BuiltinOp.ADD, new AddOp()),
             Map.entry(BuiltinOp.CAST, new CastOp()),
             Map.entry(BuiltinOp.CONCATENATION, new ConcatenationOp()),
             Map.entry(BuiltinOp.CONV_2D, new Conv2DOp()),
@@ -25,10 +26,14 @@ public final class OpRegistry {
             Map.entry(BuiltinOp.REDUCE_MAX, new ReduceMaxOp()),
             Map.entry(BuiltinOp.RESHAPE, new ReshapeOp()),
             Map.entry(BuiltinOp.SELECT, new SelectOp()),
+            Map.entry(BuiltinOp.SPLIT, new SplitOp()),
             Map.entry(BuiltinOp.STRIDED_SLICE, new StridedSliceOp()),
+            Map.entry(BuiltinOp.SUB, new SubOp()),
             Map.entry(BuiltinOp.SUM, new SumOp()),
+            Map.entry(BuiltinOp.TANH, new TanhOp()),
             Map.entry(BuiltinOp.TOPK_V2, new TopKV2Op()),
-            Map.entry(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, new UnidirectionalSequenceLstmOp()))));
+            Map.entry(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, new UnidirectionalSequenceLstmOp()),
+            Map.entry(BuiltinOp.UNPACK, new UnpackOp()))));
 
     private final TreeMap<Integer, OpKernel> kernels;
 
