@@ -61,10 +61,14 @@ final class InspectCommand {
         Subgraph g = m.mainSubgraph();
         out.println("inputs");
         int[] inputs = g.inputs();
-        for (int k = 0; k < inputs.length; k++) printIo(out, k, g.tensor(inputs[k]));
-        out.println("outputs");
         int[] outputs = g.outputs();
-        for (int k = 0; k < outputs.length; k++) printIo(out, k, g.tensor(outputs[k]));
+        // Names longer than the usual column (long feature names) widen it rather than push the shapes out of line.
+        int ioNameWidth = 40;
+        for (int t : inputs) ioNameWidth = Math.max(ioNameWidth, g.tensor(t).name().length());
+        for (int t : outputs) ioNameWidth = Math.max(ioNameWidth, g.tensor(t).name().length());
+        for (int k = 0; k < inputs.length; k++) printIo(out, k, g.tensor(inputs[k]), ioNameWidth);
+        out.println("outputs");
+        for (int k = 0; k < outputs.length; k++) printIo(out, k, g.tensor(outputs[k]), ioNameWidth);
 
         if (m.signatureDefs().isEmpty()) {
             out.println("signatures   none");
@@ -123,8 +127,8 @@ final class InspectCommand {
         return t.data().remaining();
     }
 
-    private static void printIo(PrintStream out, int k, Tensor t) {
-        out.printf(Locale.ROOT, "  %d  %-40s %-18s (tensor %d)%n", k, t.name(), typeAndShape(t), t.index());
+    private static void printIo(PrintStream out, int k, Tensor t, int nameWidth) {
+        out.printf(Locale.ROOT, "  %d  %-" + nameWidth + "s %-18s (tensor %d)%n", k, t.name(), typeAndShape(t), t.index());
     }
 
     private static void printSignatureEntry(PrintStream out, String kind, Map.Entry<String, Integer> e, Subgraph sg) {

@@ -2,6 +2,7 @@ package org.tfl4j.cli;
 
 import org.tfl4j.engine.EngineException;
 import org.tfl4j.engine.io.NpyFormatException;
+import org.tfl4j.models.ModelConfigException;
 import org.tfl4j.parser.ModelFormatException;
 import org.tfl4j.recommend.RecommenderException;
 
@@ -18,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code tfl4j} command: {@code recommend}, {@code inspect}, {@code run} and {@code bench}. {@code conform} is
- * listed but lives in the conformance module (it needs the official TFLite runtime, which this jar never carries);
- * the {@code ./tfl4j} launcher starts it there, and this class only explains that.
+ * The {@code tfl4j} command: {@code recommend}, {@code inspect}, {@code run}, {@code bench} and {@code build-model}.
+ * {@code conform} is listed but lives in the conformance module (it needs the official TFLite runtime, which this jar
+ * never carries); the {@code ./tfl4j} launcher starts it there, and this class only explains that.
  *
  * <p>Exit codes: 0 success; 2 bad input (usage, a missing or malformed model, config, vocabulary or
  * {@code .npy} file, an input the engine rejects, an unknown title), with a one-line message on
@@ -53,6 +54,9 @@ public final class Main {
             "                             compare a model's outputs with official TFLite 2.21, bit for bit;",
             "                             runs through './tfl4j conform' (needs the conformance module and the",
             "                             official runtime, linux-x86_64), not from the engine jar",
+            "  build-model --config CONFIG.json --out MODEL.tflite [--weights DIR]",
+            "                             write a dual-encoder model (BOW, CNN, LSTM, GRU; ids and features)",
+            "                             from a config, as TFLite's converter lowers the published models",
             "  help [COMMAND]             this help, or a command's",
             "",
             "Options of every command:",
@@ -62,6 +66,8 @@ public final class Main {
             "",
             "MODEL is a .tflite path or one of bow, cnn, rnn, cnn-genre.",
             "Exit codes: 0 success, 2 bad input (one-line message on stderr), 1 internal error.");
+
+    static final String COMMANDS = "recommend, inspect, run, bench, build-model, conform, help";
 
     /** Why {@code conform} does not run from this jar, and where it does. */
     static final String CONFORM_ELSEWHERE = "conform runs through './tfl4j conform' in the source checkout: it needs the"
@@ -98,7 +104,8 @@ public final class Main {
         }
         try {
             return dispatch(args, out, env, userHome);
-        } catch (UsageException | RecommenderException | NpyFormatException | ModelFormatException | EngineException e) {
+        } catch (UsageException | RecommenderException | NpyFormatException | ModelFormatException | EngineException
+                 | ModelConfigException e) {
             return fail(err, BAD_INPUT, message(e), e, debug);
         } catch (NoSuchFileException e) {
             return fail(err, BAD_INPUT, "file not found: " + e.getFile(), e, debug);
@@ -172,10 +179,15 @@ public final class Main {
                 if (a.help) return help(out, BenchCommand.USAGE);
                 return BenchCommand.run(a, store(a, env, userHome), out);
             }
+            case "build-model": {
+                Args a = new Args(command, args, BuildModelCommand.OPTIONS, BuildModelCommand.FLAGS);
+                if (a.help) return help(out, BuildModelCommand.USAGE);
+                return BuildModelCommand.run(a, out);
+            }
             case "conform":
                 throw new UsageException(CONFORM_ELSEWHERE);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, bench, conform, help)");
+                throw new UsageException("unknown command '" + command + "' (commands: " + COMMANDS + ")");
         }
     }
 
@@ -185,9 +197,10 @@ public final class Main {
             case "inspect": return InspectCommand.USAGE;
             case "run": return RunCommand.USAGE;
             case "bench": return BenchCommand.USAGE;
+            case "build-model": return BuildModelCommand.USAGE;
             case "conform": return CONFORM_USAGE;
             case "help": return USAGE;
-            default: throw new UsageException("unknown command '" + command + "' (commands: recommend, inspect, run, bench, conform, help)");
+            default: throw new UsageException("unknown command '" + command + "' (commands: " + COMMANDS + ")");
         }
     }
 

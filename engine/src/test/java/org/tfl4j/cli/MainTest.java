@@ -90,7 +90,7 @@ class MainTest {
     void badUsageIsExitTwoWithOneLine() {
         assertEquals("tfl4j: no command; see 'tfl4j --help'\n", run().fails(2, "no command").err);
         run("--top", "3").fails(2, "no command before --top");
-        run("frobnicate").fails(2, "unknown command 'frobnicate' (commands: recommend, inspect, run, bench, conform, help)");
+        run("frobnicate").fails(2, "unknown command 'frobnicate' (commands: recommend, inspect, run, bench, build-model, conform, help)");
         run("help", "frobnicate").fails(2, "unknown command 'frobnicate'");
         run("recommend", "--bogus", "Toy Story").fails(2, "unknown option --bogus for 'recommend'");
         run("recommend").fails(2, "recommend needs at least one movie title or id");
