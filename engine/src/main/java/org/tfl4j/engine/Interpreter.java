@@ -45,6 +45,7 @@ public final class Interpreter implements AutoCloseable {
         boolean carryVariableTensors;
         OpRegistry opRegistry = OpRegistry.builtins();
         boolean fusion = true;
+        long maxTensorBytes;
 
         /**
          * Reproduce the arithmetic TFLite 2.21 uses with this many threads (default 1, the reference
@@ -84,6 +85,25 @@ public final class Interpreter implements AutoCloseable {
 
         public boolean fusion() {
             return fusion;
+        }
+
+        /**
+         * The most tensor bytes a model may declare, checked when it is loaded, before anything is allocated
+         * for its tensors: the bytes of every tensor each op reads or writes, summed over the ops (a tensor
+         * used by three ops counts three times), plus the graph inputs. This bounds what loading, an
+         * interpreter's arenas and one run allocate and touch (docs/security.md). 0, the default, means
+         * {@link Model#defaultMaxTensorBytes(long) 16 times the file size, at least 32 MiB}; raise it for a
+         * trusted model with large activations and few weights.
+         */
+        public Options setMaxTensorBytes(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("maxTensorBytes must be >= 0 (0 = the default): " + bytes);
+            this.maxTensorBytes = bytes;
+            return this;
+        }
+
+        /** The limit set with {@link #setMaxTensorBytes}, or 0 for the default. */
+        public long maxTensorBytes() {
+            return maxTensorBytes;
         }
 
         public OpRegistry opRegistry() {

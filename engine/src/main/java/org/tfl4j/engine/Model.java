@@ -44,7 +44,17 @@ public final class Model {
     private final int[] variables;
     private final List<String> fusions;            // one line per fused op chain
 
-    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry, boolean fusion) {
+    /** The default tensor-bytes limit is this many times the file size ... */
+    public static final long TENSOR_BYTES_PER_FILE_BYTE = 16;
+    /** ... and at least this much (32 MiB), so small models with modest activations load. */
+    public static final long MIN_TENSOR_BYTES = 32L << 20;
+
+    /** The default {@link Interpreter.Options#setMaxTensorBytes} limit for a file of {@code fileSize} bytes. */
+    public static long defaultMaxTensorBytes(long fileSize) {
+        return Math.max(MIN_TENSOR_BYTES, TENSOR_BYTES_PER_FILE_BYTE * fileSize);
+    }
+
+    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry, boolean fusion, long maxTensorBytes) {
         this.parsed = parsed;
         this.tfliteThreads = tfliteThreads;
         this.graph = parsed.mainSubgraph();
@@ -52,6 +62,7 @@ public final class Model {
         this.outputs = graph.outputs();
         List<Operator> ops = graph.operators();
         int tensorCount = graph.tensors().size();
+        checkTensorBytes(maxTensorBytes > 0 ? maxTensorBytes : defaultMaxTensorBytes(parsed.fileSize()), maxTensorBytes > 0);
 
         // Lifetimes in op steps: graph inputs and variables are alive from before the first op
         // (step -1), graph outputs and variables until after the last (step ops.size()).
@@ -130,6 +141,8 @@ public final class Model {
             touch(first, last, owner, last[out.index()]);
         }
 
+        checkNoAliasing(ops, storageOwner);
+
         Map<TensorType, List<MemoryPlan.Request>> requests = new EnumMap<>(TensorType.class);
         for (TensorType type : ARENA_TYPES) requests.put(type, new ArrayList<>());
         for (TensorSpec s : specs) {
@@ -149,6 +162,79 @@ public final class Model {
             if (sig.subgraphIndex() != 0) continue;
             for (var e : sig.inputs().entrySet()) requireIndexIn(sig, e.getKey(), e.getValue(), inputs, "input");
             for (var e : sig.outputs().entrySet()) requireIndexIn(sig, e.getKey(), e.getValue(), outputs, "output");
+        }
+    }
+
+    /**
+     * Refuses a model whose ops read and write more tensor bytes than {@code limit} (see
+     * {@link Interpreter.Options#setMaxTensorBytes}), before anything is decoded, prepared or planned: every
+     * allocation of the load and of an interpreter, and the memory one run touches, are bounded by this sum.
+     * A hostile file can otherwise declare a [65536, 65536] activation in a few hundred bytes, or point many
+     * ops at one large tensor.
+     */
+    private void checkTensorBytes(long limit, boolean explicit) {
+        List<Tensor> tensors = graph.tensors();
+        long total = 0;
+        for (int t : inputs) total += bytes(tensors.get(t));
+        long largestOp = -1;
+        int largestOpIndex = -1;
+        for (Operator op : graph.operators()) {
+            long opBytes = 0;
+            for (int t : op.inputs()) if (t >= 0) opBytes += bytes(tensors.get(t));
+            for (int t : op.outputs()) opBytes += bytes(tensors.get(t));
+            total += opBytes;
+            if (opBytes > largestOp) {
+                largestOp = opBytes;
+                largestOpIndex = op.index();
+            }
+        }
+        if (total > limit) {
+            String where = largestOpIndex < 0 ? "" : " (op " + largestOpIndex + " " + graph.operators().get(largestOpIndex).opName()
+                    + " alone " + largestOp + ")";
+            throw new InvalidModelException("the ops read and write " + total + " bytes of tensors" + where + ", more than the limit of "
+                    + limit + " bytes (" + (explicit ? "Options.setMaxTensorBytes" : TENSOR_BYTES_PER_FILE_BYTE
+                    + " times the " + parsed.fileSize() + "-byte file, at least " + MIN_TENSOR_BYTES) + "); "
+                    + "raise it with Interpreter.Options.setMaxTensorBytes for a model you trust");
+        }
+    }
+
+    private static long bytes(Tensor t) {
+        return (long) t.elementCount() * t.type().byteSize;
+    }
+
+    /**
+     * Refuses an op that writes a tensor it also reads, or writes two outputs to one place (directly or
+     * through a RESHAPE view): the kernels assume their outputs are apart from everything else they touch.
+     * A view op (RESHAPE) itself is exempt: its output is its input's storage by design.
+     */
+    private void checkNoAliasing(List<Operator> ops, int[] storageOwner) {
+        // Per storage owner: the last op that wrote it and as which output (linear, however many inputs and outputs).
+        int[] writtenBy = new int[storageOwner.length];
+        int[] writtenAs = new int[storageOwner.length];
+        java.util.Arrays.fill(writtenBy, -1);
+        for (Operator op : ops) {
+            if (prepared.get(op.index()).outputMayShareInputStorage()) continue;
+            int[] out = op.outputs();
+            for (int j = 0; j < out.length; j++) {
+                int owner = storageOwner[out[j]];
+                if (writtenBy[owner] == op.index()) {
+                    int j2 = writtenAs[owner];
+                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": outputs " + j2 + " and " + j
+                            + " (tensors " + out[j2] + " and " + out[j] + ") share their storage");
+                }
+                writtenBy[owner] = op.index();
+                writtenAs[owner] = j;
+            }
+            int[] in = op.inputs();
+            for (int k = 0; k < in.length; k++) {
+                if (in[k] < 0 || specs[in[k]].isConstant()) continue;
+                int owner = storageOwner[in[k]];
+                if (writtenBy[owner] == op.index()) {
+                    int j = writtenAs[owner];
+                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": input " + k + " (tensor "
+                            + in[k] + ") and output " + j + " (tensor " + out[j] + ") are the same tensor or views of it");
+                }
+            }
         }
     }
 
@@ -219,7 +305,8 @@ public final class Model {
 
     /** Loads and prepares a model from its bytes (the buffer's position and limit delimit them). */
     public static Model load(ByteBuffer bytes, Interpreter.Options options) {
-        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry(), options.fusion());
+        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry(), options.fusion(),
+                options.maxTensorBytes());
     }
 
     /** The parsed file. */

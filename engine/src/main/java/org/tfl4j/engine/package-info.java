@@ -7,6 +7,11 @@
  * turns it off), plan activation memory once with a greedy lifetime-based planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
  * nodes run in order, outputs copied out; nothing allocated per inference).
  *
+ * <p>Untrusted models: before anything is decoded, prepared or planned, {@code Model} refuses a model whose
+ * ops read and write more tensor bytes than a limit ({@code Interpreter.Options.setMaxTensorBytes}, by
+ * default 16 times the file size, at least 32 MiB), and ops that write a tensor they read; together with
+ * the parser's verifier this keeps what a load allocates linear in the file size (docs/security.md).
+ *
  * <p>Data flows one way: bytes → {@code org.tfl4j.parser} → immutable model → planned graph here →
  * {@code org.tfl4j.kernels} arithmetic → outputs. Nothing here reaches back into the parser's bytes.
  */

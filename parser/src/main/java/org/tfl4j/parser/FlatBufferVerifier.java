@@ -18,10 +18,13 @@ import java.nio.ByteBuffer;
  *   <li>every vector's length times its element size fits between its start and the end of the
  *       buffer (a vector claiming 2^31 elements fails here, before anyone allocates for it), and
  *       every string is followed by its NUL terminator;</li>
- *   <li>a nesting-depth limit and a total-work limit. Work counts tables, vector elements and string
- *       bytes the parser will touch; a file that shares nothing needs at most about one unit per byte,
- *       so the limit only trips on files that point many offsets at the same big structure to make
- *       the parser repeat work.</li>
+ *   <li>a nesting-depth limit and a total-work limit. Work counts what the parser will build: {@link
+ *       #TABLE_WORK} units per table (the parser makes objects for it) and one per vector element and
+ *       string byte. A file that shares nothing needs about one unit per byte (a few for a file of nothing but
+ *       tiny tables; the published models need under 1% of their limit), so the limit
+ *       ({@link #BASE_WORK} plus {@link #WORK_PER_BYTE} per byte) only trips on files that point many
+ *       offsets at the same structure to make the parser repeat work; it keeps what parsing allocates
+ *       linear in the file size (docs/security.md).</li>
  * </ul>
  * It knows which fields exist but not what their values mean: indices, enum codes and shapes are
  * {@link TfliteParser}'s semantic checks. A failure throws {@link ModelFormatException} naming the
@@ -31,8 +34,19 @@ final class FlatBufferVerifier {
 
     /** Nesting limit; the TFLite schema needs 5 levels, FlatBuffers' verifier defaults to 64. */
     static final int DEFAULT_MAX_DEPTH = 64;
-    /** Work allowed on top of one unit per byte of the file. */
-    static final long BASE_WORK = 4_000_000L;
+    /** Work allowed on top of {@link #WORK_PER_BYTE} units per byte of the file. */
+    static final long BASE_WORK = 512 * 1024;
+    /**
+     * Work allowed per byte of the file: generous, since a model of many tiny tables (empty buffers, empty
+     * options) honestly needs several units per byte, while the per-table charge already keeps the objects
+     * the parser builds within a few dozen bytes per byte of file.
+     */
+    static final long WORK_PER_BYTE = 4;
+    /**
+     * Work charged per table: the parser allocates a few hundred bytes of objects per table it reads, and
+     * a table is at least 4 bytes of file, so tables shared by many offsets cost more than their bytes.
+     */
+    static final int TABLE_WORK = 32;
 
     /** Largest vtable or table size the Java accessors read correctly (they read them as signed shorts). */
     private static final int MAX_INLINE_SIZE = 0x7FFF;
@@ -134,7 +148,7 @@ final class FlatBufferVerifier {
 
     /** Verifies a whole model with the default limits; {@code bb} as in the constructor. */
     static void verify(ByteBuffer bb) {
-        new FlatBufferVerifier(bb, DEFAULT_MAX_DEPTH, BASE_WORK + bb.limit()).verifyModel();
+        new FlatBufferVerifier(bb, DEFAULT_MAX_DEPTH, BASE_WORK + WORK_PER_BYTE * bb.limit()).verifyModel();
     }
 
     // ------------------------------------------------------------------ the TFLite schema, top down
@@ -254,7 +268,7 @@ final class FlatBufferVerifier {
 
     /** Checks a table's header and vtable; its fields are checked as they are asked for. */
     private void table(int t) {
-        charge(1);
+        charge(TABLE_WORK);
         if ((t & 3) != 0) fail("table is not 4-byte aligned", t);
         if (t + 4L > size) fail("table header runs past the end of the " + size + "-byte buffer", t);
         long vtable = (long) t - bb.getInt(t);
@@ -395,6 +409,11 @@ final class FlatBufferVerifier {
     }
 
     // ------------------------------------------------------------------ limits, paths, messages
+
+    /** Units of work charged so far. */
+    long work() {
+        return work;
+    }
 
     private void charge(long units) {
         work += units;

@@ -146,6 +146,49 @@ class HostileBytesTest {
         ModelInvariants.check(TfliteParser.parse(TestModels.sharedStructureBomb(3, 5, 2)));
     }
 
+    /**
+     * Regression (fuzzing, docs/security.md): the old limit (4,000,000 units plus one per byte, one unit per
+     * table) let a 16 KB file of 2,000 subgraph entries × 1,900 tensor entries, all pointing at one table,
+     * make the parser build 3.8 million tensors (about a gigabyte of objects). Tables now cost
+     * {@link FlatBufferVerifier#TABLE_WORK} and the base is smaller: parsing allocates at most 64 bytes
+     * per file byte plus 16 MiB, whatever the sharing.
+     */
+    @Test
+    void sharedStructuresCannotMultiplyAllocation() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        int rejected = 0;
+        for (int[] shape : new int[][] {{2000, 1900, 0}, {400, 400, 0}, {120, 130, 0}, {60, 60, 4}, {1, 16000, 0}, {16000, 1, 0}}) {
+            byte[] bomb = TestModels.sharedStructureBomb(shape[0], shape[1], shape[2]);
+            long before = threads.getThreadAllocatedBytes(id);
+            try {
+                TfliteParser.parse(bomb);
+            } catch (ModelFormatException e) {
+                assertTrue(e.getMessage().contains("units of work"), e.getMessage());
+                rejected++;
+            }
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            long bound = 64L * bomb.length + (16L << 20);
+            assertTrue(allocated <= bound, java.util.Arrays.toString(shape) + ": parsing a " + bomb.length
+                    + "-byte file allocated " + allocated + " bytes, more than " + bound);
+        }
+        assertTrue(rejected >= 2, "the large bombs hit the work limit");
+    }
+
+    @Test
+    void realModelsNeedFarLessWorkThanTheLimit() {
+        for (String name : TestModels.ALL) {
+            byte[] b = TestModels.modelBytes(name);
+            ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            FlatBufferVerifier v = new FlatBufferVerifier(bb, FlatBufferVerifier.DEFAULT_MAX_DEPTH, Long.MAX_VALUE);
+            v.verifyModel();
+            long limit = FlatBufferVerifier.BASE_WORK + FlatBufferVerifier.WORK_PER_BYTE * b.length;
+            System.out.println(name + ": verifier work " + v.work() + " of " + limit);
+            assertTrue(v.work() * 4 < limit, name + ": work " + v.work() + " of " + limit);
+        }
+    }
+
     @Test
     void depthLimit() {
         byte[] b = TestModels.modelBytes(TestModels.BOW);
