@@ -41,6 +41,9 @@ final class RunCommand {
             "  --cases DIR   a folder of case folders",
             "  --models DIR  folder with the model files (then $TFL4J_MODELS, then ~/.cache/tfl4j/models)");
 
+    /** Bytes beyond the data that an input .npy may have (its header is at most a few hundred bytes). */
+    static final long HEADER_ALLOWANCE = 1 << 16;
+
     private RunCommand() {}
 
     static int run(Args args, ModelStore store, PrintStream out) throws IOException {
@@ -104,8 +107,9 @@ final class RunCommand {
         }
         NpyArray[] arrays = new NpyArray[inputFiles.size()];
         for (int k = 0; k < arrays.length; k++) {
-            NpyArray a = Npy.read(inputFiles.get(k));
             TensorInfo t = model.input(k);
+            // The data plus a generous header: anything larger cannot fit the input and is not read at all.
+            NpyArray a = Npy.read(inputFiles.get(k), (long) t.numBytes() + HEADER_ALLOWANCE);
             if (a.type() != t.dataType()) {
                 throw new UsageException(what + inputFiles.get(k) + " is " + Npy.descr(a.type()) + ", input " + k + " "
                         + t + " needs " + descrOrName(t.dataType()) + numpyHint(t.dataType()));

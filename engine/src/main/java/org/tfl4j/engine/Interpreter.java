@@ -36,6 +36,14 @@ import java.util.Map;
  * tensor's shape ({@code float[1][16]}), typed NIO buffers, or {@link ByteBuffer}s of its byte size
  * (read and written in the buffer's byte order). {@link #setInput}, {@link #invoke} and
  * {@link #getOutput} with flat arrays allocate nothing.
+ *
+ * <p>Untrusted inputs: an input of the wrong type, shape or length, a null, a missing or extra input or output
+ * fails with an {@link InvalidInputException} that names the input or output (index or signature name, tensor name)
+ * and what it expected and got; {@code run}, {@code runForMultipleInputsOutputs} and {@code runSignature} check the
+ * outputs too before anything runs. Ids outside the vocabulary of the GATHER they feed fail {@link #invoke()}
+ * before any op runs ({@link OutOfVocabularyException}), or are mapped to the padding id 0 with
+ * {@link Options#setOutOfVocabularyPolicy}. Float inputs are not checked: NaN and infinities go through the ops as
+ * they do in TFLite, with the same bits. After a rejected input the interpreter is unchanged and takes the next one.
  */
 public final class Interpreter implements AutoCloseable {
 
@@ -46,6 +54,7 @@ public final class Interpreter implements AutoCloseable {
         OpRegistry opRegistry = OpRegistry.builtins();
         boolean fusion = true;
         long maxTensorBytes;
+        OutOfVocabularyPolicy outOfVocabularyPolicy = OutOfVocabularyPolicy.REJECT;
 
         /**
          * Reproduce the arithmetic TFLite 2.21 uses with this many threads (default 1, the reference
@@ -81,6 +90,20 @@ public final class Interpreter implements AutoCloseable {
         public Options setFusion(boolean fusion) {
             this.fusion = fusion;
             return this;
+        }
+
+        /**
+         * What a run does with an id outside the vocabulary (see {@link OutOfVocabularyPolicy}): fail before any op
+         * runs ({@link OutOfVocabularyPolicy#REJECT REJECT}, the default, as TFLite fails the invocation) or map it to
+         * the padding id 0 ({@link OutOfVocabularyPolicy#MAP_TO_PADDING MAP_TO_PADDING}). Applies per interpreter.
+         */
+        public Options setOutOfVocabularyPolicy(OutOfVocabularyPolicy policy) {
+            this.outOfVocabularyPolicy = java.util.Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public OutOfVocabularyPolicy outOfVocabularyPolicy() {
+            return outOfVocabularyPolicy;
         }
 
         public boolean fusion() {
@@ -123,6 +146,8 @@ public final class Interpreter implements AutoCloseable {
     private final boolean carryVariables;
     private final Arenas arenas;
     private final Node[] nodes;
+    private final IdCheck[] idChecks;        // one per id input, bound to this interpreter's arena
+    private final boolean mapOutOfVocabularyToPadding;
     private boolean closed;
 
     public Interpreter(File modelFile) {
@@ -148,15 +173,29 @@ public final class Interpreter implements AutoCloseable {
     /**
      * An interpreter over an already loaded (shareable) model. The model's numerics
      * ({@link Options#setTfliteThreads}), kernels ({@link Options#setOpRegistry}) and fusion ({@link Options#setFusion})
-     * were fixed when it was loaded; here only {@link Options#setCarryVariableTensors} applies.
+     * were fixed when it was loaded; here only {@link Options#setCarryVariableTensors} and
+     * {@link Options#setOutOfVocabularyPolicy} apply.
      */
     public Interpreter(Model model, Options options) {
-        this.model = model;
+        this(model, options, null);
+    }
+
+    /**
+     * An interpreter over {@code model}; with {@code shareArenasWith} non-null it runs in that interpreter's arenas
+     * instead of its own. Two interpreters sharing arenas are NOT independent: this exists only so that the
+     * concurrency test can prove its checker catches interpreters that share mutable state. Never public.
+     */
+    Interpreter(Model model, Options options, Interpreter shareArenasWith) {
+        this.model = java.util.Objects.requireNonNull(model, "model");
         this.carryVariables = options.carryVariableTensors();
-        this.arenas = new Arenas(model);
+        this.mapOutOfVocabularyToPadding = options.outOfVocabularyPolicy() == OutOfVocabularyPolicy.MAP_TO_PADDING;
+        this.arenas = shareArenasWith == null ? new Arenas(model) : shareArenasWith.arenas;
         List<OpKernel.Prepared> prepared = model.prepared();
         this.nodes = new Node[prepared.size()];
         for (int i = 0; i < nodes.length; i++) nodes[i] = prepared.get(i).bind(arenas);
+        IdInputs.IdInput[] ids = model.idInputs();
+        this.idChecks = new IdCheck[ids.length];
+        for (int i = 0; i < ids.length; i++) idChecks[i] = new IdCheck(ids[i], arenas);
     }
 
     public Model model() {
@@ -172,10 +211,19 @@ public final class Interpreter implements AutoCloseable {
 
     /** Runs with inputs in subgraph input order; fills the given outputs by output index. */
     public void runForMultipleInputsOutputs(Object[] inputs, Map<Integer, ?> outputs) {
+        ensureOpen();
+        if (inputs == null) throw new InvalidInputException("inputs: null instead of an array of " + model.inputCount());
+        if (outputs == null) throw new InvalidInputException("outputs: null instead of a map from output index to array");
         if (inputs.length != model.inputCount()) {
             throw new InvalidInputException("got " + inputs.length + " inputs, the model has " + model.inputCount());
         }
-        for (Integer k : outputs.keySet()) Model.checkIndex(k, model.outputCount(), "output");
+        // Everything is checked before anything is written or run: a bad call leaves the interpreter as it was.
+        for (Map.Entry<Integer, ?> e : outputs.entrySet()) {
+            if (e.getKey() == null) throw new InvalidInputException("outputs: a null output index");
+            int k = Model.checkIndex(e.getKey(), model.outputCount(), "output");
+            checkFits(model.spec(model.outputTensors()[k]), e.getValue(), "output", k, true);
+        }
+        for (int k = 0; k < inputs.length; k++) checkFits(model.spec(model.inputTensors()[k]), inputs[k], "input", k, false);
         for (int k = 0; k < inputs.length; k++) setInput(k, inputs[k]);
         invoke();
         for (Map.Entry<Integer, ?> e : outputs.entrySet()) getOutput(e.getKey(), e.getValue());
@@ -183,6 +231,9 @@ public final class Interpreter implements AutoCloseable {
 
     /** Runs the signature {@code key}: inputs and outputs by signature name. */
     public void runSignature(Map<String, ?> inputs, Map<String, ?> outputs, String key) {
+        ensureOpen();
+        if (inputs == null) throw new InvalidInputException("signature '" + key + "': inputs map is null");
+        if (outputs == null) throw new InvalidInputException("signature '" + key + "': outputs map is null");
         SignatureDef sig = model.signature(key);
         if (sig.subgraphIndex() != 0) {
             throw new InvalidInputException("signature '" + key + "' runs subgraph " + sig.subgraphIndex()
@@ -192,14 +243,20 @@ public final class Interpreter implements AutoCloseable {
             if (!inputs.containsKey(name)) throw new InvalidInputException("signature '" + key + "': input '" + name + "' not given");
         }
         for (String name : inputs.keySet()) {
-            if (!sig.inputs().containsKey(name)) {
+            if (name == null || !sig.inputs().containsKey(name)) {
                 throw new InvalidInputException("signature '" + key + "' has no input '" + name + "' (inputs: " + sig.inputs().keySet() + ")");
             }
         }
         for (String name : outputs.keySet()) {
-            if (!sig.outputs().containsKey(name)) {
+            if (name == null || !sig.outputs().containsKey(name)) {
                 throw new InvalidInputException("signature '" + key + "' has no output '" + name + "' (outputs: " + sig.outputs().keySet() + ")");
             }
+        }
+        for (Map.Entry<String, ?> e : outputs.entrySet()) {
+            checkFits(model.spec(sig.outputs().get(e.getKey())), e.getValue(), "signature output '" + e.getKey() + "'", -1, true);
+        }
+        for (Map.Entry<String, ?> e : inputs.entrySet()) {
+            checkFits(model.spec(sig.inputs().get(e.getKey())), e.getValue(), "signature input '" + e.getKey() + "'", -1, false);
         }
         for (Map.Entry<String, ?> e : inputs.entrySet()) {
             write(model.spec(sig.inputs().get(e.getKey())), e.getValue(), "signature input '" + e.getKey() + "'", -1);
@@ -275,9 +332,14 @@ public final class Interpreter implements AutoCloseable {
         write(model.spec(t), src, "input", k);
     }
 
-    /** Runs the graph on the inputs set so far. */
+    /**
+     * Runs the graph on the inputs set so far. First the ids of every id input are checked against their
+     * vocabulary ({@link Model#vocabularySize}); with the default policy an id outside it fails the run with an
+     * {@link OutOfVocabularyException} before anything (variable tensors included) changes.
+     */
     public void invoke() {
         ensureOpen();
+        checkIds();
         if (!carryVariables) resetVariableTensors();
         for (Node node : nodes) node.run();
     }
@@ -293,6 +355,7 @@ public final class Interpreter implements AutoCloseable {
             throw new IllegalArgumentException("nanosByOp has length " + nanosByOp.length + ", the model has "
                     + nodes.length + " ops");
         }
+        checkIds();
         if (!carryVariables) resetVariableTensors();
         long t0 = System.nanoTime();
         for (int i = 0; i < nodes.length; i++) {
@@ -341,6 +404,70 @@ public final class Interpreter implements AutoCloseable {
         if (closed) throw new IllegalStateException("interpreter is closed");
     }
 
+    private void checkIds() {
+        for (IdCheck check : idChecks) check.apply(mapOutOfVocabularyToPadding);
+    }
+
+    /** The vocabulary check of one id input, bound to an interpreter's arena: a loop over the ids, no allocation. */
+    private static final class IdCheck {
+        private final IdInputs.IdInput id;
+        private final int[] ints;   // the INT32 arena, or null
+        private final long[] longs; // the INT64 arena, or null
+        private final int offset;
+        private final int count;
+        private final int vocabularySize;
+
+        IdCheck(IdInputs.IdInput id, Arenas arenas) {
+            this.id = id;
+            TensorSpec t = id.tensor();
+            this.ints = t.type() == TensorType.INT32 ? arenas.ints(t) : null;
+            this.longs = t.type() == TensorType.INT64 ? arenas.longs(t) : null;
+            this.offset = arenas.offset(t);
+            this.count = t.elementCount();
+            this.vocabularySize = id.vocabularySize();
+        }
+
+        /** Throws on the first id outside the vocabulary, or (mapping, with a non-empty vocabulary) sets each to 0. */
+        void apply(boolean mapToPadding) {
+            boolean map = mapToPadding && vocabularySize > 0;
+            if (ints != null) {
+                for (int i = 0; i < count; i++) {
+                    int v = ints[offset + i];
+                    if (v < 0 || v >= vocabularySize) {
+                        if (!map) throw outOfVocabulary(i, v);
+                        ints[offset + i] = 0;
+                    }
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    long v = longs[offset + i];
+                    if (v < 0 || v >= vocabularySize) {
+                        if (!map) throw outOfVocabulary(i, v);
+                        longs[offset + i] = 0;
+                    }
+                }
+            }
+        }
+
+        private OutOfVocabularyException outOfVocabulary(int position, long value) {
+            String range = vocabularySize == 0 ? "there are none (the table is empty)"
+                    : "valid ids are 0 to " + (vocabularySize - 1);
+            return new OutOfVocabularyException("input " + id.input() + " " + describe(id.tensor()) + ": id " + value
+                    + " at " + multiIndex(position, id.tensor().shape()) + " is outside the vocabulary, " + range + " ("
+                    + id.lookup() + "); Interpreter.Options.setOutOfVocabularyPolicy(MAP_TO_PADDING) maps such ids to 0",
+                    id.input(), position, value, vocabularySize);
+        }
+
+        private static String multiIndex(int position, int[] shape) {
+            int[] index = new int[shape.length];
+            for (int d = shape.length - 1; d >= 0; d--) {
+                index[d] = position % shape[d];
+                position /= shape[d];
+            }
+            return Arrays.toString(index);
+        }
+    }
+
     // ---- copying in and out ----
 
     /** {@code kind} and {@code index} name the tensor in messages ("input", 0); built only on error. */
@@ -377,6 +504,9 @@ public final class Interpreter implements AutoCloseable {
         Object arena = arenas.array(s);
         int off = arenas.offset(s);
         int n = s.elementCount();
+        if (dst instanceof Buffer && ((Buffer) dst).isReadOnly()) {
+            throw mismatch(s, kind, index, "a read-only " + dst.getClass().getSimpleName());
+        }
         if (dst instanceof ByteBuffer) {
             ByteBuffer b = (ByteBuffer) dst;
             requireBytes(s, b.remaining(), kind, index);
@@ -400,6 +530,27 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws what {@link #write} (or, for an output, {@link #read}) would throw for {@code o}, copying nothing: the
+     * calls that run the model check every input and output first, so a bad one changes nothing.
+     */
+    private static void checkFits(TensorSpec s, Object o, String kind, int index, boolean output) {
+        if (o == null) throw new InvalidInputException(where(kind, index) + ": null instead of " + describe(s));
+        if (o instanceof ByteBuffer) {
+            if (output && ((ByteBuffer) o).isReadOnly()) throw mismatch(s, kind, index, "a read-only ByteBuffer");
+            requireBytes(s, ((ByteBuffer) o).remaining(), kind, index);
+        } else if (o instanceof Buffer) {
+            Buffer b = (Buffer) o;
+            if (output && b.isReadOnly()) throw mismatch(s, kind, index, "a read-only " + b.getClass().getSimpleName());
+            requireBufferType(s, b, kind, index);
+            if (b.remaining() != s.elementCount()) {
+                throw mismatch(s, kind, index, b.remaining() + " elements in " + b.getClass().getSimpleName());
+            }
+        } else {
+            copyArray(s, o, null, 0, false, kind, index);
+        }
+    }
+
     private static void requireBytes(TensorSpec s, int bytes, String kind, int index) {
         int want = s.elementCount() * s.type().byteSize;
         if (bytes != want) throw mismatch(s, kind, index, bytes + " bytes in a ByteBuffer (needs " + want + ")");
@@ -412,7 +563,7 @@ public final class Interpreter implements AutoCloseable {
         if (!ok) throw mismatch(s, kind, index, "a " + b.getClass().getSimpleName());
     }
 
-    /** Copies between a user array (flat, or nested with exactly the tensor's shape) and the arena. */
+    /** Copies between a user array (flat, or nested with exactly the tensor's shape) and the arena; only checks when {@code arena} is null. */
     private static void copyArray(TensorSpec s, Object user, Object arena, int off, boolean toArena, String kind, int index) {
         Class<?> c = user.getClass();
         if (!c.isArray()) throw mismatch(s, kind, index, "a " + c.getSimpleName());
@@ -427,6 +578,7 @@ public final class Interpreter implements AutoCloseable {
         if (depth == 1) {
             int len = Array.getLength(user);
             if (len != n) throw mismatch(s, kind, index, c.getSimpleName().replace("[]", "[" + len + "]"));
+            if (arena == null) return;
             if (toArena) System.arraycopy(user, 0, arena, off, n);
             else System.arraycopy(arena, off, user, 0, n);
             return;
@@ -441,6 +593,7 @@ public final class Interpreter implements AutoCloseable {
             throw mismatch(s, kind, index, "an array of length " + len + " in dimension " + dim);
         }
         if (dim == s.rank() - 1) {
+            if (arena == null) return off + len;
             if (toArena) System.arraycopy(user, 0, arena, off, len);
             else System.arraycopy(arena, off, user, 0, len);
             return off + len;

@@ -43,6 +43,7 @@ public final class Model {
     private final int[] outputs;
     private final int[] variables;
     private final List<String> fusions;            // one line per fused op chain
+    private final IdInputs.IdInput[] idInputs;     // the inputs that index a GATHER, checked before every run
 
     /** The default tensor-bytes limit is this many times the file size ... */
     public static final long TENSOR_BYTES_PER_FILE_BYTE = 16;
@@ -65,12 +66,17 @@ public final class Model {
         checkTensorBytes(maxTensorBytes > 0 ? maxTensorBytes : defaultMaxTensorBytes(parsed.fileSize()), maxTensorBytes > 0);
 
         // Lifetimes in op steps: graph inputs and variables are alive from before the first op
-        // (step -1), graph outputs and variables until after the last (step ops.size()).
+        // (step -1), graph outputs, inputs and variables until after the last (step ops.size()). Inputs live to the
+        // end as in TFLite's arena planner: a second invoke() without setInput runs on the same inputs, and no op
+        // overwrites the ids that the out-of-vocabulary check read.
         int[] first = new int[tensorCount];
         int[] last = new int[tensorCount];
         java.util.Arrays.fill(first, Integer.MAX_VALUE);
         java.util.Arrays.fill(last, Integer.MIN_VALUE);
-        for (int t : inputs) touch(first, last, t, -1);
+        for (int t : inputs) {
+            touch(first, last, t, -1);
+            touch(first, last, t, ops.size());
+        }
         for (int t : outputs) touch(first, last, t, ops.size());
         for (Operator op : ops) {
             for (int t : op.inputs()) if (t >= 0) touch(first, last, t, op.index());
@@ -117,6 +123,7 @@ public final class Model {
             }
             preparedOps.add(kernel.prepare(new OpContext(op, inSpecs, outSpecs, tfliteThreads)));
         }
+        this.idInputs = IdInputs.find(graph, specs, registry, inputs);
         GraphFusion.Result fused = fusion ? GraphFusion.apply(graph, specs, registry, tfliteThreads, preparedOps) : null;
         if (fused != null) {
             preparedOps = fused.prepared();
@@ -335,6 +342,18 @@ public final class Model {
         return info(outputs[checkIndex(k, outputs.length, "output")]);
     }
 
+    /**
+     * The number of valid ids of input {@code k}, or -1 when it holds no ids: an int32 or int64 input is an id input
+     * when its values are the indices of a GATHER (directly or through RESHAPEs), and its ids must lie in
+     * {@code [0, vocabularySize)}, the smallest gathered axis it reaches (for the MovieLens models, the rows of the
+     * embedding table). Every run checks them first; see {@link OutOfVocabularyPolicy}.
+     */
+    public int vocabularySize(int k) {
+        checkIndex(k, inputs.length, "input");
+        for (IdInputs.IdInput id : idInputs) if (id.input() == k) return id.vocabularySize();
+        return -1;
+    }
+
     /** Bytes of the activation arenas each interpreter of this model allocates. */
     public long arenaBytes() {
         long n = 0;
@@ -368,6 +387,10 @@ public final class Model {
 
     int[] variableTensors() {
         return variables;
+    }
+
+    IdInputs.IdInput[] idInputs() {
+        return idInputs;
     }
 
     List<OpKernel.Prepared> prepared() {

@@ -12,6 +12,11 @@
  * default 16 times the file size, at least 32 MiB), and ops that write a tensor they read; together with
  * the parser's verifier this keeps what a load allocates linear in the file size (docs/security.md).
  *
+ * <p>Untrusted inputs are checked at the {@link org.tfl4j.engine.Interpreter}'s boundary (type, shape, length,
+ * nulls, counts: {@link org.tfl4j.engine.InvalidInputException}) and, before every run, the ids of the inputs that
+ * index a GATHER against its table ({@link org.tfl4j.engine.OutOfVocabularyPolicy}). One {@link org.tfl4j.engine.Model}
+ * is shared by any number of threads, each with its own interpreter.
+ *
  * <p>Data flows one way: bytes → {@code org.tfl4j.parser} → immutable model → planned graph here →
  * {@code org.tfl4j.kernels} arithmetic → outputs. Nothing here reaches back into the parser's bytes.
  */

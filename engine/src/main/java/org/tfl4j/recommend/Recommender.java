@@ -55,6 +55,7 @@ public final class Recommender implements AutoCloseable {
                     + "\" needs the genre list (" + config.genreList() + ")");
         }
         checkFits(model, config);
+        checkVocabularies(model, config, movies, this.genres);
 
         this.inputBuilder = new InputBuilder(config, movies, this.genres);
         this.outputIds = new int[config.outputLength()];
@@ -77,6 +78,28 @@ public final class Recommender implements AutoCloseable {
         }
         checkOutput(model, config.outputIdsIndex(), TensorType.INT32, "outputIdsIndex", config);
         checkOutput(model, config.outputScoresIndex(), TensorType.FLOAT32, "outputScoresIndex", config);
+    }
+
+    /**
+     * Every id the builder can put into an id input must be one the model's embedding table has
+     * ({@link Model#vocabularySize}): a movie list or genre list larger than the model's vocabulary, or a pad or
+     * unknown-genre id outside it, is refused here rather than failing some later request.
+     */
+    private static void checkVocabularies(Model model, RecommenderConfig config, MovieVocabulary movies, GenreVocabulary genres) {
+        for (Feature f : config.inputs()) {
+            int size = model.vocabularySize(f.index());
+            if (size < 0) continue;
+            boolean movie = f.name().equals(RecommenderConfig.MOVIE_FEATURE);
+            int largest = movie ? Math.max(movies.maxId(), config.pad()) : Math.max(genres.size() - 1, config.unknownGenre());
+            int smallest = movie ? config.pad() : config.unknownGenre();
+            if (largest >= size || smallest < 0) {
+                throw new RecommenderException("the config's input " + f.index() + " \"" + f.name() + "\" takes ids 0.."
+                        + (size - 1) + " in model " + config.model() + ", but " + (movie
+                        ? movies.source() + " has movie ids up to " + movies.maxId() + " and pad is " + config.pad()
+                        : genres.source() + " has genre ids up to " + (genres.size() - 1) + " and unknownGenre is "
+                                + config.unknownGenre()));
+            }
+        }
     }
 
     private static void checkOutput(Model model, int k, TensorType type, String field, RecommenderConfig config) {
@@ -132,16 +155,26 @@ public final class Recommender implements AutoCloseable {
 
     /** As {@link #recommend(int...)}, from a list (copied into an array). */
     public List<Recommendation> recommend(List<Integer> history) {
-        return recommend(history.stream().mapToInt(Integer::intValue).toArray(), config.topK());
+        if (history == null) throw new RecommenderException("history is null");
+        int[] ids = new int[history.size()];
+        int i = 0;
+        for (Integer id : history) {
+            if (id == null) throw new RecommenderException("history[" + i + "] is null");
+            ids[i++] = id;
+        }
+        return recommend(ids, config.topK());
     }
 
     /**
      * At most {@code topK} recommendations for a history of movie ids (oldest first). Allocates only
      * the returned list and its records.
      *
-     * @throws RecommenderException naming the first id of the history that is not a movie of the list
+     * @throws RecommenderException naming the first id of the history that is not a movie of the list (an id
+     *         the model's vocabulary does not have cannot reach the model: the constructor checked that every
+     *         movie of the list is in it)
      */
     public synchronized List<Recommendation> recommend(int[] history, int topK) {
+        if (history == null) throw new RecommenderException("history is null");
         if (topK < 1) throw new RecommenderException("topK must be >= 1, got " + topK);
         for (int i = 0; i < history.length; i++) {
             try {

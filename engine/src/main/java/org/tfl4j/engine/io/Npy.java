@@ -55,8 +55,30 @@ public final class Npy {
         }
     }
 
-    /** Reads a {@code .npy} file. */
+    /** Files larger than this are refused before they are read: 1 GiB, far beyond any tensor tfl4j runs. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /**
+     * Reads a {@code .npy} file: a regular file (not a device, pipe or folder, which might never end) of at most
+     * {@link #MAX_FILE_BYTES}.
+     *
+     * @throws NpyFormatException when it is not such a file, or not a readable .npy of a supported type
+     */
     public static NpyArray read(Path file) throws IOException {
+        return read(file, MAX_FILE_BYTES);
+    }
+
+    /**
+     * As {@link #read(Path)} for a file of at most {@code maxBytes} bytes (a caller that knows what size of
+     * data it wants refuses anything far larger before reading it).
+     */
+    public static NpyArray read(Path file, long maxBytes) throws IOException {
+        if (Files.isDirectory(file)) throw new NpyFormatException(file + ": is a directory, not a .npy file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new NpyFormatException(file + ": not a regular file");
+        long size = Files.size(file); // NoSuchFileException when absent
+        if (size > maxBytes) {
+            throw new NpyFormatException(file + ": " + size + " bytes, more than the " + maxBytes + " a .npy input may have here");
+        }
         return read(Files.readAllBytes(file), file.toString());
     }
 
