@@ -1,5 +1,6 @@
 package org.tfl4j.cli;
 
+import org.tfl4j.parser.OpOptions;
 import org.tfl4j.parser.Operator;
 import org.tfl4j.parser.SignatureDef;
 import org.tfl4j.parser.Subgraph;
@@ -10,7 +11,9 @@ import org.tfl4j.parser.TfliteParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +32,8 @@ final class InspectCommand {
             "Shows a .tflite model's inputs, outputs (name, type, shape), signatures and the ops of its",
             "main subgraph: index, op, input and output shapes, and the parameters (elements) and bytes",
             "of the op's constant inputs ('const'; 'var' marks state such as LSTM h and c, '-' an absent",
-            "optional input); then totals over the distinct constant tensors the ops use.",
+            "optional input); then the same for each subgraph a WHILE calls (its cond and body, with their",
+            "inputs and outputs); then totals over the distinct constant tensors the ops use.",
             "",
             "  MODEL         a .tflite path or one of bow, cnn, rnn, cnn-genre",
             "  --models DIR  folder with the model files (then $TFL4J_MODELS, then ~/.cache/tfl4j/models)");
@@ -82,14 +86,42 @@ final class InspectCommand {
             }
         }
 
+        // The main subgraph's ops, then those of every subgraph a WHILE calls, in the order they are reached.
+        List<Integer> order = new ArrayList<>(List.of(0));
+        Map<Integer, List<String>> roles = new LinkedHashMap<>();
+        for (int k = 0; k < order.size(); k++) {
+            Subgraph s = m.subgraphs().get(order.get(k));
+            for (Operator op : s.operators()) {
+                if (!(op.options() instanceof OpOptions.While w)) continue;
+                String caller = "subgraph " + s.index() + " op " + op.index() + " WHILE";
+                roles.computeIfAbsent(w.condSubgraphIndex(), x -> new ArrayList<>()).add("cond of " + caller);
+                roles.computeIfAbsent(w.bodySubgraphIndex(), x -> new ArrayList<>()).add("body of " + caller);
+                if (!order.contains(w.condSubgraphIndex())) order.add(w.condSubgraphIndex());
+                if (!order.contains(w.bodySubgraphIndex())) order.add(w.bodySubgraphIndex());
+            }
+        }
+        Set<String> constants = new HashSet<>(); // "subgraph:tensor", each counted once
+        long[] totals = new long[3];             // ops, parameters, bytes
+        for (int index : order) {
+            Subgraph s = m.subgraphs().get(index);
+            if (index == 0) {
+                out.printf(Locale.ROOT, "ops of subgraph 0 (params and bytes: the op's constant inputs)%n");
+            } else {
+                out.printf(Locale.ROOT, "ops of subgraph %d \"%s\" (%s)%n", index, s.name(), String.join("; ", roles.get(index)));
+                out.printf(Locale.ROOT, "  inputs   %s%n", tensorList(s, s.inputs()));
+                out.printf(Locale.ROOT, "  outputs  %s%n", tensorList(s, s.outputs()));
+            }
+            printOps(s, m, constants, totals, out);
+        }
+        out.printf(Locale.ROOT, "total        %d ops%s, %,d parameters, %,d bytes in %d constant tensors%n",
+                totals[0], order.size() > 1 ? " in " + order.size() + " subgraphs" : "", totals[1], totals[2], constants.size());
+    }
+
+    private static void printOps(Subgraph g, TfliteModel m, Set<String> constants, long[] totals, PrintStream out) {
         List<Operator> ops = g.operators();
-        out.printf(Locale.ROOT, "ops of subgraph 0 (params and bytes: the op's constant inputs)%n");
         int nameWidth = 2;
         for (Operator op : ops) nameWidth = Math.max(nameWidth, op.opName().length());
         out.printf(Locale.ROOT, "  %3s  %-" + nameWidth + "s  %10s  %11s  %s%n", "#", "op", "params", "bytes", "inputs -> outputs");
-        Set<Integer> constants = new HashSet<>();
-        long totalParams = 0;
-        long totalBytes = 0;
         for (Operator op : ops) {
             long params = 0;
             long bytes = 0;
@@ -106,9 +138,9 @@ final class InspectCommand {
                     shapes.append("const ");
                     params += t.elementCount();
                     bytes += constantBytes(t);
-                    if (constants.add(t.index())) {
-                        totalParams += t.elementCount();
-                        totalBytes += constantBytes(t);
+                    if (constants.add(g.index() + ":" + t.index())) {
+                        totals[1] += t.elementCount();
+                        totals[2] += constantBytes(t);
                     }
                 }
                 if (t.isVariable()) shapes.append("var ");
@@ -117,10 +149,24 @@ final class InspectCommand {
             shapes.append(" -> ");
             int[] o = op.outputs();
             for (int i = 0; i < o.length; i++) shapes.append(i == 0 ? "" : ", ").append(typeAndShape(g.tensor(o[i])));
+            if (op.options() instanceof OpOptions.While w) {
+                shapes.append("  (cond subgraph ").append(w.condSubgraphIndex()).append(" \"")
+                        .append(m.subgraphs().get(w.condSubgraphIndex()).name()).append("\", body subgraph ")
+                        .append(w.bodySubgraphIndex()).append(" \"").append(m.subgraphs().get(w.bodySubgraphIndex()).name())
+                        .append("\")");
+            }
             out.printf(Locale.ROOT, "  %3d  %-" + nameWidth + "s  %,10d  %,11d  %s%n", op.index(), op.opName(), params, bytes, shapes);
         }
-        out.printf(Locale.ROOT, "total        %d ops, %,d parameters, %,d bytes in %d constant tensors%n",
-                ops.size(), totalParams, totalBytes, constants.size());
+        totals[0] += ops.size();
+    }
+
+    /** "int32[] 'i', float32[1,4] 'acc'" for a subgraph's input or output list. */
+    private static String tensorList(Subgraph g, int[] tensors) {
+        StringBuilder sb = new StringBuilder();
+        for (int t : tensors) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(typeAndShape(g.tensor(t))).append(" '").append(g.tensor(t).name()).append('\'');
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     private static long constantBytes(Tensor t) {

@@ -1,9 +1,7 @@
 package org.tfl4j.engine;
 
 import org.tfl4j.engine.ops.Node;
-import org.tfl4j.engine.ops.OpKernel;
 import org.tfl4j.engine.ops.OpRegistry;
-import org.tfl4j.engine.ops.TensorBuffers;
 import org.tfl4j.engine.ops.TensorSpec;
 import org.tfl4j.parser.SignatureDef;
 import org.tfl4j.parser.TensorType;
@@ -17,7 +15,6 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +52,7 @@ public final class Interpreter implements AutoCloseable {
         boolean fusion = true;
         long maxTensorBytes;
         OutOfVocabularyPolicy outOfVocabularyPolicy = OutOfVocabularyPolicy.REJECT;
+        long maxWhileIterations = Long.MAX_VALUE;
 
         /**
          * Reproduce the arithmetic TFLite 2.21 uses with this many threads (default 1, the reference
@@ -129,6 +127,23 @@ public final class Interpreter implements AutoCloseable {
             return maxTensorBytes;
         }
 
+        /**
+         * The most iterations one WHILE loop may run in one run (per time it is entered); a run that would go further
+         * stops with a {@link RunAbortedException}. Default {@code Long.MAX_VALUE}: no limit, as TFLite, whose WHILE
+         * runs as long as its cond says so (forever, for a cond that never turns false). With or without a limit,
+         * interrupting the running thread stops a loop the same way, between two iterations. Applies when a model is
+         * loaded.
+         */
+        public Options setMaxWhileIterations(long iterations) {
+            if (iterations < 0) throw new IllegalArgumentException("iterations must be >= 0: " + iterations);
+            this.maxWhileIterations = iterations;
+            return this;
+        }
+
+        public long maxWhileIterations() {
+            return maxWhileIterations;
+        }
+
         public OpRegistry opRegistry() {
             return opRegistry;
         }
@@ -172,7 +187,8 @@ public final class Interpreter implements AutoCloseable {
 
     /**
      * An interpreter over an already loaded (shareable) model. The model's numerics
-     * ({@link Options#setTfliteThreads}), kernels ({@link Options#setOpRegistry}) and fusion ({@link Options#setFusion})
+     * ({@link Options#setTfliteThreads}), kernels ({@link Options#setOpRegistry}), fusion ({@link Options#setFusion}),
+     * tensor-bytes limit ({@link Options#setMaxTensorBytes}) and WHILE limit ({@link Options#setMaxWhileIterations})
      * were fixed when it was loaded; here only {@link Options#setCarryVariableTensors} and
      * {@link Options#setOutOfVocabularyPolicy} apply.
      */
@@ -189,10 +205,8 @@ public final class Interpreter implements AutoCloseable {
         this.model = java.util.Objects.requireNonNull(model, "model");
         this.carryVariables = options.carryVariableTensors();
         this.mapOutOfVocabularyToPadding = options.outOfVocabularyPolicy() == OutOfVocabularyPolicy.MAP_TO_PADDING;
-        this.arenas = shareArenasWith == null ? new Arenas(model) : shareArenasWith.arenas;
-        List<OpKernel.Prepared> prepared = model.prepared();
-        this.nodes = new Node[prepared.size()];
-        for (int i = 0; i < nodes.length; i++) nodes[i] = prepared.get(i).bind(arenas);
+        this.arenas = shareArenasWith == null ? new Arenas(model.main()) : shareArenasWith.arenas;
+        this.nodes = model.main().bind(arenas);
         IdInputs.IdInput[] ids = model.idInputs();
         this.idChecks = new IdCheck[ids.length];
         for (int i = 0; i < ids.length; i++) idChecks[i] = new IdCheck(ids[i], arenas);
@@ -626,67 +640,5 @@ public final class Interpreter implements AutoCloseable {
 
     private static String where(String kind, int index) {
         return index < 0 ? kind : kind + " " + index;
-    }
-
-    /** One interpreter's storage: per-type activation arenas, and the model's shared constants. */
-    private static final class Arenas implements TensorBuffers {
-        private final Model model;
-        private final float[] floats;
-        private final int[] ints;
-        private final long[] longs;
-        private final boolean[] bools;
-
-        Arenas(Model model) {
-            this.model = model;
-            this.floats = new float[model.plan(TensorType.FLOAT32).arenaSize()];
-            this.ints = new int[model.plan(TensorType.INT32).arenaSize()];
-            this.longs = new long[model.plan(TensorType.INT64).arenaSize()];
-            this.bools = new boolean[model.plan(TensorType.BOOL).arenaSize()];
-        }
-
-        @Override
-        public float[] floats(TensorSpec t) {
-            return (float[]) typed(t, TensorType.FLOAT32);
-        }
-
-        @Override
-        public int[] ints(TensorSpec t) {
-            return (int[]) typed(t, TensorType.INT32);
-        }
-
-        @Override
-        public long[] longs(TensorSpec t) {
-            return (long[]) typed(t, TensorType.INT64);
-        }
-
-        @Override
-        public boolean[] bools(TensorSpec t) {
-            return (boolean[]) typed(t, TensorType.BOOL);
-        }
-
-        private Object typed(TensorSpec t, TensorType type) {
-            if (t.type() != type) throw new IllegalArgumentException(t + " is not " + type);
-            return array(t);
-        }
-
-        @Override
-        public Object array(TensorSpec t) {
-            if (t.isConstant()) return t.constant();
-            switch (t.type()) {
-                case FLOAT32: return floats;
-                case INT32: return ints;
-                case INT64: return longs;
-                case BOOL: return bools;
-                default: throw new IllegalArgumentException(t + ": no arena for type " + t.type());
-            }
-        }
-
-        @Override
-        public int offset(TensorSpec t) {
-            if (t.isConstant()) return 0;
-            int off = model.plan(t.type()).offset(t.index());
-            if (off < 0) throw new IllegalArgumentException(t + " has no place in the memory plan");
-            return off;
-        }
     }
 }

@@ -1,10 +1,9 @@
 package org.tfl4j.engine;
 
-import org.tfl4j.engine.ops.GraphFusion;
-import org.tfl4j.engine.ops.OpContext;
 import org.tfl4j.engine.ops.OpKernel;
 import org.tfl4j.engine.ops.OpRegistry;
 import org.tfl4j.engine.ops.TensorSpec;
+import org.tfl4j.parser.OpOptions;
 import org.tfl4j.parser.Operator;
 import org.tfl4j.parser.SignatureDef;
 import org.tfl4j.parser.Subgraph;
@@ -15,34 +14,35 @@ import org.tfl4j.parser.TfliteParser;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A loaded model: parsed, verified, every op of the main subgraph prepared, constants decoded and
- * the memory plan made. Immutable and safe to share between threads; each thread runs it through
- * its own {@link Interpreter}, which only allocates the planned arenas.
+ * A loaded model: parsed, verified, every op of the main subgraph and of every subgraph its WHILE ops call
+ * prepared, constants decoded and the memory plans made (one {@link PlannedSubgraph} each). Immutable and safe to
+ * share between threads; each thread runs it through its own {@link Interpreter}, which only allocates the planned
+ * arenas.
  */
 public final class Model {
     /** The element types tfl4j keeps activations of, each in an arena of its own. */
     static final List<TensorType> ARENA_TYPES = List.of(TensorType.FLOAT32, TensorType.INT32, TensorType.INT64, TensorType.BOOL);
 
+    /** How deep WHILE loops may nest (a loop in a body is depth 2): preparing and running them recurses. */
+    static final int MAX_NESTING = 64;
+
     private final TfliteModel parsed;
     private final int tfliteThreads;
-    private final Subgraph graph;
-    private final TensorSpec[] specs;              // by tensor index; null for tensors no op or I/O uses
-    private final List<OpKernel.Prepared> prepared; // in execution order
-    private final Map<TensorType, MemoryPlan> plans;
+    private final OpRegistry registry;
+    private final boolean fusion;
+    private final long maxWhileIterations;
+    private final PlannedSubgraph[] subgraphs;      // by index; null for subgraphs no WHILE reaches from the main one
+    private final List<Integer> planning = new ArrayList<>(); // subgraphs being planned, outermost first (load time only)
+    private final PlannedSubgraph main;
     private final int[] inputs;
     private final int[] outputs;
-    private final int[] variables;
-    private final List<String> fusions;            // one line per fused op chain
     private final IdInputs.IdInput[] idInputs;     // the inputs that index a GATHER, checked before every run
 
     /** The default tensor-bytes limit is this many times the file size ... */
@@ -55,115 +55,19 @@ public final class Model {
         return Math.max(MIN_TENSOR_BYTES, TENSOR_BYTES_PER_FILE_BYTE * fileSize);
     }
 
-    private Model(TfliteModel parsed, int tfliteThreads, OpRegistry registry, boolean fusion, long maxTensorBytes) {
+    private Model(TfliteModel parsed, Interpreter.Options options) {
         this.parsed = parsed;
-        this.tfliteThreads = tfliteThreads;
-        this.graph = parsed.mainSubgraph();
-        this.inputs = graph.inputs();
-        this.outputs = graph.outputs();
-        List<Operator> ops = graph.operators();
-        int tensorCount = graph.tensors().size();
+        this.tfliteThreads = options.tfliteThreads();
+        this.registry = options.opRegistry();
+        this.fusion = options.fusion();
+        this.maxWhileIterations = options.maxWhileIterations();
+        long maxTensorBytes = options.maxTensorBytes();
         checkTensorBytes(maxTensorBytes > 0 ? maxTensorBytes : defaultMaxTensorBytes(parsed.fileSize()), maxTensorBytes > 0);
-
-        // Lifetimes in op steps: graph inputs and variables are alive from before the first op
-        // (step -1), graph outputs, inputs and variables until after the last (step ops.size()). Inputs live to the
-        // end as in TFLite's arena planner: a second invoke() without setInput runs on the same inputs, and no op
-        // overwrites the ids that the out-of-vocabulary check read.
-        int[] first = new int[tensorCount];
-        int[] last = new int[tensorCount];
-        java.util.Arrays.fill(first, Integer.MAX_VALUE);
-        java.util.Arrays.fill(last, Integer.MIN_VALUE);
-        for (int t : inputs) {
-            touch(first, last, t, -1);
-            touch(first, last, t, ops.size());
-        }
-        for (int t : outputs) touch(first, last, t, ops.size());
-        for (Operator op : ops) {
-            for (int t : op.inputs()) if (t >= 0) touch(first, last, t, op.index());
-            for (int t : op.outputs()) touch(first, last, t, op.index());
-        }
-        List<Integer> vars = new ArrayList<>();
-        for (Tensor t : graph.tensors()) {
-            if (t.isVariable() && first[t.index()] != Integer.MAX_VALUE) {
-                touch(first, last, t.index(), -1);
-                touch(first, last, t.index(), ops.size());
-                vars.add(t.index());
-            }
-        }
-        this.variables = vars.stream().mapToInt(Integer::intValue).toArray();
-
-        this.specs = new TensorSpec[tensorCount];
-        for (Tensor t : graph.tensors()) {
-            if (first[t.index()] == Integer.MAX_VALUE) continue;
-            specs[t.index()] = new TensorSpec(t.index(), t.name(), t.type(), t.shape(),
-                    t.isConstant() && !t.isVariable() ? decode(t) : null, t.isVariable());
-        }
-        for (int t : inputs) {
-            if (specs[t].isConstant()) throw new InvalidModelException("graph input " + specs[t] + " is a constant");
-        }
-
-        List<OpKernel.Prepared> preparedOps = new ArrayList<>(ops.size());
-        for (Operator op : ops) {
-            OpKernel kernel = registry.kernel(op.opcode());
-            if (kernel == null) {
-                throw new InvalidModelException("op " + op.index() + " " + op.opName()
-                        + " is not supported by tfl4j (supported: " + registry.supportedOps() + ")");
-            }
-            int[] in = op.inputs();
-            TensorSpec[] inSpecs = new TensorSpec[in.length];
-            for (int i = 0; i < in.length; i++) inSpecs[i] = in[i] < 0 ? null : specs[in[i]];
-            int[] out = op.outputs();
-            TensorSpec[] outSpecs = new TensorSpec[out.length];
-            for (int i = 0; i < out.length; i++) {
-                outSpecs[i] = specs[out[i]];
-                if (outSpecs[i].isConstant()) {
-                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": output "
-                            + outSpecs[i] + " is a constant");
-                }
-            }
-            preparedOps.add(kernel.prepare(new OpContext(op, inSpecs, outSpecs, tfliteThreads)));
-        }
-        this.idInputs = IdInputs.find(graph, specs, registry, inputs);
-        GraphFusion.Result fused = fusion ? GraphFusion.apply(graph, specs, registry, tfliteThreads, preparedOps) : null;
-        if (fused != null) {
-            preparedOps = fused.prepared();
-            for (GraphFusion.LaterRead read : fused.laterReads()) touch(first, last, read.tensor(), read.step());
-        }
-        this.fusions = fused == null ? List.of() : fused.applied();
-        this.prepared = List.copyOf(preparedOps);
-
-        // A view (RESHAPE) of an activation shares its buffer: the owner lives as long as all its views.
-        int[] storageOwner = new int[tensorCount];
-        for (int t = 0; t < tensorCount; t++) storageOwner[t] = t;
-        for (int i = 0; i < ops.size(); i++) {
-            if (!prepared.get(i).outputMayShareInputStorage()) continue;
-            Operator op = ops.get(i);
-            TensorSpec in = specs[op.inputs()[0]];
-            TensorSpec out = specs[op.outputs()[0]];
-            if (in.isConstant() || in.isVariable() || out.isVariable() || in.type() != out.type()
-                    || in.elementCount() != out.elementCount()) continue;
-            int owner = storageOwner[in.index()];
-            storageOwner[out.index()] = owner;
-            touch(first, last, owner, first[out.index()]);
-            touch(first, last, owner, last[out.index()]);
-        }
-
-        checkNoAliasing(ops, storageOwner);
-
-        Map<TensorType, List<MemoryPlan.Request>> requests = new EnumMap<>(TensorType.class);
-        for (TensorType type : ARENA_TYPES) requests.put(type, new ArrayList<>());
-        for (TensorSpec s : specs) {
-            if (s == null || s.isConstant() || storageOwner[s.index()] != s.index()) continue;
-            List<MemoryPlan.Request> list = requests.get(s.type());
-            if (list == null) {
-                throw new InvalidModelException(s + ": tfl4j keeps activations only of types " + ARENA_TYPES);
-            }
-            list.add(new MemoryPlan.Request(s.index(), s.elementCount(), first[s.index()], last[s.index()]));
-        }
-        this.plans = new EnumMap<>(TensorType.class);
-        for (TensorType type : ARENA_TYPES) {
-            plans.put(type, MemoryPlan.place(requests.get(type), tensorCount).withSharedStorage(storageOwner));
-        }
+        this.subgraphs = new PlannedSubgraph[parsed.subgraphs().size()];
+        this.main = planned(0);
+        this.inputs = main.inputTensors();
+        this.outputs = main.outputTensors();
+        this.idInputs = IdInputs.find(main.parsed(), main.specs(), registry, inputs);
 
         for (SignatureDef sig : parsed.signatureDefs()) {
             if (sig.subgraphIndex() != 0) continue;
@@ -173,31 +77,58 @@ public final class Model {
     }
 
     /**
+     * Subgraph {@code index}, planned the first time an op asks for it (the main subgraph first; then each subgraph a
+     * WHILE calls, while that WHILE is prepared). Subgraphs that nothing calls are not prepared: tfl4j never runs them.
+     */
+    private PlannedSubgraph planned(int index) {
+        if (index < 0 || index >= subgraphs.length) {
+            throw new InvalidModelException("subgraph " + index + " does not exist (the model has " + subgraphs.length + ")");
+        }
+        if (subgraphs[index] != null) return subgraphs[index];
+        if (planning.contains(index)) { // the parser refuses cycles; a second line of defence against recursion
+            throw new InvalidModelException("subgraph " + index + " calls itself through WHILE ops " + planning);
+        }
+        if (planning.size() >= MAX_NESTING) {
+            throw new InvalidModelException("WHILE loops nest more than " + MAX_NESTING + " deep (subgraphs " + planning
+                    + " then " + index + "): not supported");
+        }
+        planning.add(index);
+        try {
+            subgraphs[index] = new PlannedSubgraph(parsed.subgraphs().get(index), tfliteThreads, registry, fusion,
+                    this::planned, maxWhileIterations);
+        } finally {
+            planning.remove(planning.size() - 1);
+        }
+        return subgraphs[index];
+    }
+
+    /**
      * Refuses a model whose ops read and write more tensor bytes than {@code limit} (see
      * {@link Interpreter.Options#setMaxTensorBytes}), before anything is decoded, prepared or planned: every
      * allocation of the load and of an interpreter, and the memory one run touches, are bounded by this sum.
      * A hostile file can otherwise declare a [65536, 65536] activation in a few hundred bytes, or point many
-     * ops at one large tensor.
+     * ops at one large tensor. Every subgraph counts (a WHILE's cond and body are planned too).
      */
     private void checkTensorBytes(long limit, boolean explicit) {
-        List<Tensor> tensors = graph.tensors();
         long total = 0;
-        for (int t : inputs) total += bytes(tensors.get(t));
         long largestOp = -1;
-        int largestOpIndex = -1;
-        for (Operator op : graph.operators()) {
-            long opBytes = 0;
-            for (int t : op.inputs()) if (t >= 0) opBytes += bytes(tensors.get(t));
-            for (int t : op.outputs()) opBytes += bytes(tensors.get(t));
-            total += opBytes;
-            if (opBytes > largestOp) {
-                largestOp = opBytes;
-                largestOpIndex = op.index();
+        String largest = "";
+        for (Subgraph graph : parsed.subgraphs()) {
+            List<Tensor> tensors = graph.tensors();
+            for (int t : graph.inputs()) total += bytes(tensors.get(t));
+            for (Operator op : graph.operators()) {
+                long opBytes = 0;
+                for (int t : op.inputs()) if (t >= 0) opBytes += bytes(tensors.get(t));
+                for (int t : op.outputs()) opBytes += bytes(tensors.get(t));
+                total += opBytes;
+                if (opBytes > largestOp) {
+                    largestOp = opBytes;
+                    largest = (graph.index() == 0 ? "" : "subgraph " + graph.index() + " ") + "op " + op.index() + " " + op.opName();
+                }
             }
         }
         if (total > limit) {
-            String where = largestOpIndex < 0 ? "" : " (op " + largestOpIndex + " " + graph.operators().get(largestOpIndex).opName()
-                    + " alone " + largestOp + ")";
+            String where = largestOp < 0 ? "" : " (" + largest + " alone " + largestOp + ")";
             throw new InvalidModelException("the ops read and write " + total + " bytes of tensors" + where + ", more than the limit of "
                     + limit + " bytes (" + (explicit ? "Options.setMaxTensorBytes" : TENSOR_BYTES_PER_FILE_BYTE
                     + " times the " + parsed.fileSize() + "-byte file, at least " + MIN_TENSOR_BYTES) + "); "
@@ -209,80 +140,10 @@ public final class Model {
         return (long) t.elementCount() * t.type().byteSize;
     }
 
-    /**
-     * Refuses an op that writes a tensor it also reads, or writes two outputs to one place (directly or
-     * through a RESHAPE view): the kernels assume their outputs are apart from everything else they touch.
-     * A view op (RESHAPE) itself is exempt: its output is its input's storage by design.
-     */
-    private void checkNoAliasing(List<Operator> ops, int[] storageOwner) {
-        // Per storage owner: the last op that wrote it and as which output (linear, however many inputs and outputs).
-        int[] writtenBy = new int[storageOwner.length];
-        int[] writtenAs = new int[storageOwner.length];
-        java.util.Arrays.fill(writtenBy, -1);
-        for (Operator op : ops) {
-            if (prepared.get(op.index()).outputMayShareInputStorage()) continue;
-            int[] out = op.outputs();
-            for (int j = 0; j < out.length; j++) {
-                int owner = storageOwner[out[j]];
-                if (writtenBy[owner] == op.index()) {
-                    int j2 = writtenAs[owner];
-                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": outputs " + j2 + " and " + j
-                            + " (tensors " + out[j2] + " and " + out[j] + ") share their storage");
-                }
-                writtenBy[owner] = op.index();
-                writtenAs[owner] = j;
-            }
-            int[] in = op.inputs();
-            for (int k = 0; k < in.length; k++) {
-                if (in[k] < 0 || specs[in[k]].isConstant()) continue;
-                int owner = storageOwner[in[k]];
-                if (writtenBy[owner] == op.index()) {
-                    int j = writtenAs[owner];
-                    throw new InvalidModelException("op " + op.index() + " " + op.opName() + ": input " + k + " (tensor "
-                            + in[k] + ") and output " + j + " (tensor " + out[j] + ") are the same tensor or views of it");
-                }
-            }
-        }
-    }
-
-    private static void touch(int[] first, int[] last, int t, int step) {
-        first[t] = Math.min(first[t], step);
-        last[t] = Math.max(last[t], step);
-    }
-
     private static void requireIndexIn(SignatureDef sig, String name, int tensor, int[] list, String what) {
         for (int t : list) if (t == tensor) return;
         throw new InvalidModelException("signature '" + sig.key() + "' " + what + " '" + name + "' is tensor "
                 + tensor + ", which is not a subgraph " + what);
-    }
-
-    private static Object decode(Tensor t) {
-        ByteBuffer b = t.data().order(ByteOrder.LITTLE_ENDIAN);
-        int n = t.elementCount();
-        switch (t.type()) {
-            case FLOAT32: {
-                float[] v = new float[n];
-                b.asFloatBuffer().get(v);
-                return v;
-            }
-            case INT32: {
-                int[] v = new int[n];
-                b.asIntBuffer().get(v);
-                return v;
-            }
-            case INT64: {
-                long[] v = new long[n];
-                b.asLongBuffer().get(v);
-                return v;
-            }
-            case BOOL: {
-                boolean[] v = new boolean[n];
-                for (int i = 0; i < n; i++) v[i] = b.get(i) != 0;
-                return v;
-            }
-            default:
-                throw new InvalidModelException(t + ": constants of type " + t.type() + " are not supported");
-        }
     }
 
     /** Loads and prepares a model file with the reference numerics (TFLite with 1 thread). */
@@ -312,8 +173,7 @@ public final class Model {
 
     /** Loads and prepares a model from its bytes (the buffer's position and limit delimit them). */
     public static Model load(ByteBuffer bytes, Interpreter.Options options) {
-        return new Model(TfliteParser.parse(bytes), options.tfliteThreads(), options.opRegistry(), options.fusion(),
-                options.maxTensorBytes());
+        return new Model(TfliteParser.parse(bytes), options);
     }
 
     /** The parsed file. */
@@ -354,15 +214,31 @@ public final class Model {
         return -1;
     }
 
-    /** Bytes of the activation arenas each interpreter of this model allocates. */
+    IdInputs.IdInput[] idInputs() {
+        return idInputs;
+    }
+
+    /**
+     * Bytes of the activation arenas each interpreter of this model allocates: the main subgraph's, plus those of an
+     * instance of a WHILE's cond and body for every WHILE op (nested ones counted per enclosing instance; an upper
+     * bound when the fusion pass runs a WHILE as one kernel, which binds no subgraph).
+     */
     public long arenaBytes() {
-        long n = 0;
-        for (TensorType type : ARENA_TYPES) n += (long) plans.get(type).arenaSize() * type.byteSize;
+        return arenaBytes(main);
+    }
+
+    private long arenaBytes(PlannedSubgraph g) {
+        long n = g.arenaBytes();
+        for (Operator op : g.parsed().operators()) {
+            if (op.options() instanceof OpOptions.While w) {
+                n += arenaBytes(subgraphs[w.condSubgraphIndex()]) + arenaBytes(subgraphs[w.bodySubgraphIndex()]);
+            }
+        }
         return n;
     }
 
     private TensorInfo info(int tensor) {
-        TensorSpec s = specs[tensor];
+        TensorSpec s = main.spec(tensor);
         return new TensorInfo(tensor, s.name(), s.type(), s.shape());
     }
 
@@ -373,8 +249,12 @@ public final class Model {
 
     // ---- for Interpreter ----
 
+    PlannedSubgraph main() {
+        return main;
+    }
+
     TensorSpec spec(int tensor) {
-        return specs[tensor];
+        return main.spec(tensor);
     }
 
     int[] inputTensors() {
@@ -386,24 +266,25 @@ public final class Model {
     }
 
     int[] variableTensors() {
-        return variables;
-    }
-
-    IdInputs.IdInput[] idInputs() {
-        return idInputs;
+        return main.variableTensors();
     }
 
     List<OpKernel.Prepared> prepared() {
-        return prepared;
+        return main.prepared();
     }
 
-    /** The op chains the fusion pass replaced, one line each (empty with fusion off). */
+    /**
+     * The op chains the fusion pass replaced, one line each (empty with fusion off): the main subgraph's, then those of
+     * the called subgraphs in index order (their lines start "subgraph N: ").
+     */
     List<String> fusions() {
-        return fusions;
+        List<String> lines = new ArrayList<>(main.fusions());
+        for (int i = 1; i < subgraphs.length; i++) if (subgraphs[i] != null) lines.addAll(subgraphs[i].fusions());
+        return lines;
     }
 
     MemoryPlan plan(TensorType type) {
-        return plans.get(type);
+        return main.plan(type);
     }
 
     SignatureDef signature(String key) {

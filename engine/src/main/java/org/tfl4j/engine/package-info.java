@@ -1,10 +1,10 @@
 /**
  * The interpreter: turns a parsed model into a planned graph and runs it.
  *
- * <p>Owns: loading ({@link org.tfl4j.engine.Model}: decode constants, prepare every op through
- * {@link org.tfl4j.engine.ops.OpRegistry}, fuse chains of builtin ops into single kernels
+ * <p>Owns: loading ({@link org.tfl4j.engine.Model}: for the main subgraph and every subgraph a WHILE calls, decode
+ * constants, prepare every op through {@link org.tfl4j.engine.ops.OpRegistry}, fuse chains of builtin ops into single kernels
  * ({@link org.tfl4j.engine.ops.GraphFusion}: the same bits, fewer passes; {@code Interpreter.Options.setFusion(false)}
- * turns it off), plan activation memory once with a greedy lifetime-based planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
+ * turns it off), plan activation memory once per subgraph with a greedy lifetime-based planner) and running ({@link org.tfl4j.engine.Interpreter}: per-instance arenas, inputs copied in,
  * nodes run in order, outputs copied out; nothing allocated per inference).
  *
  * <p>Untrusted models: before anything is decoded, prepared or planned, {@code Model} refuses a model whose

@@ -182,6 +182,42 @@ class MainTest {
         assertEquals("total        3 ops, 5 parameters, 20 bytes in 2 constant tensors", lines.get(lines.size() - 1));
     }
 
+    /** A WHILE model: the main subgraph's ops, then cond's and body's, each with its role, inputs and outputs. */
+    @Test
+    void inspectShowsCalledSubgraphs() throws IOException {
+        org.tfl4j.models.TfliteWriter w = new org.tfl4j.models.TfliteWriter();
+        org.tfl4j.models.TfliteWriter.Graph g = w.graph("main");
+        org.tfl4j.models.TfliteWriter.Graph cond = w.graph("loop_cond");
+        int ci = cond.tensor("i", org.tfl4j.parser.TensorType.INT32);
+        int limit = cond.constant("limit", new int[0], new int[] {100});
+        int go = cond.tensor("go", org.tfl4j.parser.TensorType.BOOL);
+        cond.op(org.tfl4j.parser.BuiltinOp.LESS, null, new int[] {ci, limit}, new int[] {go});
+        cond.inputs(ci).outputs(go);
+        org.tfl4j.models.TfliteWriter.Graph body = w.graph("loop_body");
+        int bi = body.tensor("i", org.tfl4j.parser.TensorType.INT32);
+        int two = body.constant("two", new int[0], new int[] {2});
+        int next = body.tensor("next", org.tfl4j.parser.TensorType.INT32);
+        body.op(org.tfl4j.parser.BuiltinOp.MUL, new org.tensorflow.lite.schema.MulOptionsT(), new int[] {bi, two}, new int[] {next});
+        body.inputs(bi).outputs(next);
+        int i = g.tensor("i", org.tfl4j.parser.TensorType.INT32);
+        int o = g.tensor("o", org.tfl4j.parser.TensorType.INT32);
+        org.tensorflow.lite.schema.WhileOptionsT options = new org.tensorflow.lite.schema.WhileOptionsT();
+        options.setCondSubgraphIndex(1);
+        options.setBodySubgraphIndex(2);
+        g.op(org.tfl4j.parser.BuiltinOp.WHILE, options, new int[] {i}, new int[] {o});
+        g.inputs(i).outputs(o);
+        Path model = tmp.resolve("loop.tflite");
+        java.nio.file.Files.write(model, w.toBytes());
+        List<String> lines = run("inspect", model.toString()).succeeds().outLines();
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("subgraphs    3: 0 \"main\" 2 tensors, 1 ops; 1 \"loop_cond\" 3 tensors, 1 ops; 2 \"loop_body\" 3 tensors, 1 ops"), all);
+        assertTrue(all.matches("(?s).*\n +0  WHILE +0 +0  int32\\[\\] -> int32\\[\\]  \\(cond subgraph 1 \"loop_cond\", body subgraph 2 \"loop_body\"\\)\n.*"), all);
+        assertTrue(all.contains("ops of subgraph 1 \"loop_cond\" (cond of subgraph 0 op 0 WHILE)\n  inputs   int32[] 'i'\n  outputs  bool[] 'go'"), all);
+        assertTrue(all.matches("(?s).*\n +0  LESS +1 +4  int32\\[\\], const int32\\[\\] -> bool\\[\\]\n.*"), all);
+        assertTrue(all.contains("ops of subgraph 2 \"loop_body\" (body of subgraph 0 op 0 WHILE)"), all);
+        assertEquals("total        3 ops in 3 subgraphs, 2 parameters, 8 bytes in 2 constant tensors", lines.get(lines.size() - 1));
+    }
+
     @Test
     void inspectRealModels() {
         for (String name : List.of("bow", "cnn", "rnn", "cnn-genre")) {

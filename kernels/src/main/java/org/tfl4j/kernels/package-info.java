@@ -9,7 +9,9 @@
  * {@link org.tfl4j.kernels.MatMul} (which order each output of a matrix product gets), and one class per
  * op: {@link org.tfl4j.kernels.FullyConnected}, {@link org.tfl4j.kernels.Conv2D},
  * {@link org.tfl4j.kernels.Lstm}, {@link org.tfl4j.kernels.Logistic}, {@link org.tfl4j.kernels.Tanh},
+ * {@link org.tfl4j.kernels.Gru} (a fused Keras GRU step, the arithmetic of its lowered ops),
  * {@link org.tfl4j.kernels.Mul}, {@link org.tfl4j.kernels.Div}, {@link org.tfl4j.kernels.NotEqual},
+ * {@link org.tfl4j.kernels.Less}, {@link org.tfl4j.kernels.LogicalAnd},
  * {@link org.tfl4j.kernels.Cast}, {@link org.tfl4j.kernels.Select}, {@link org.tfl4j.kernels.Sum},
  * {@link org.tfl4j.kernels.ReduceMax}, {@link org.tfl4j.kernels.Gather}, {@link org.tfl4j.kernels.Reshape},
  * {@link org.tfl4j.kernels.Concatenation}, {@link org.tfl4j.kernels.StridedSlice},

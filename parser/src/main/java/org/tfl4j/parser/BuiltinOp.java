@@ -21,11 +21,13 @@ public final class BuiltinOp {
     public static final int SPLIT = 49;
     public static final int SUB = 41;
     public static final int CAST = 53;
+    public static final int LESS = 58;
     public static final int SELECT = 64;
     public static final int NOT_EQUAL = 72;
     public static final int UNPACK = 88;
     public static final int SUM = 74;
     public static final int REDUCE_MAX = 82;
+    public static final int LOGICAL_AND = 86;
     public static final int WHILE = 119;
     public static final int CUSTOM = 32;
 

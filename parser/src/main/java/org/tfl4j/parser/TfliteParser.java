@@ -27,7 +27,8 @@ import org.tensorflow.lite.schema.TensorMap;
  * classes ({@code org.tensorflow.lite.schema}) and checks what the values mean: schema version,
  * operator code and tensor, buffer and subgraph indices in range, known tensor types and enum codes,
  * non-negative shapes whose size fits in an int, constant data of exactly the size the shape needs,
- * options of the type the op expects. Anything wrong throws {@link ModelFormatException} saying
+ * options of the type the op expects, and the subgraphs WHILE ops call ({@link ControlFlowChecks}: counts, types and
+ * static shapes of the loop values, no subgraph reaching itself). Anything wrong throws {@link ModelFormatException} saying
  * what and where; no other exception escapes for any input bytes.
  *
  * <p>Constant tensor data is not copied: {@link Tensor#data()} is a read-only view of the bytes given
@@ -107,6 +108,7 @@ public final class TfliteParser {
         ResolvedOpcode[] opcodes = readOperatorCodes();
         List<Subgraph> subgraphs = new ArrayList<>(subgraphCount);
         for (int s = 0; s < subgraphCount; s++) subgraphs.add(readSubgraph(s, opcodes));
+        ControlFlowChecks.check(subgraphs);
         List<SignatureDef> signatureDefs = readSignatureDefs(subgraphs);
         Map<String, byte[]> metadata = readMetadata();
         return new TfliteModel((int) version, utf8(model.descriptionAsByteBuffer()), subgraphs, signatureDefs,

@@ -5,7 +5,8 @@
  * string and union it will read (offsets, vtables, lengths, a depth and a work limit), then reads the
  * file through the generated TFLite schema classes and checks what the values mean: indices in range,
  * known types and enum codes, sane shapes, constant data of the size its shape needs, builtin options
- * of the type the op expects (schema defaults filled in). Any defect is a
+ * of the type the op expects (schema defaults filled in), and the subgraphs that WHILE ops call (the loop values'
+ * counts, types and static shapes; no subgraph reaching itself through WHILE ops). Any defect is a
  * {@link org.tfl4j.parser.ModelFormatException} saying what and where; no other exception escapes for
  * any input.
  *

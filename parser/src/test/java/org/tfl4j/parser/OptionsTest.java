@@ -76,7 +76,8 @@ class OptionsTest {
         assertEquals(new OpOptions.Split(0), absent(BuiltinOp.SPLIT));
         assertEquals(new OpOptions.Unpack(0, 0), absent(BuiltinOp.UNPACK));
         assertEquals(new OpOptions.Softmax(0f), absent(SOFTMAX));
-        assertEquals(new OpOptions.While(0, 0), absent(BuiltinOp.WHILE));
+        // WHILE's defaults (both indices 0) name the main subgraph, which a WHILE cannot call.
+        rejects(BuiltinOp.WHILE, BuiltinOptions.NONE, null, "cond_subgraph_index is 0, the main subgraph");
         for (int op : new int[] {BuiltinOp.LOGISTIC, BuiltinOp.TANH, BuiltinOp.NOT_EQUAL, BuiltinOp.SELECT,
             BuiltinOp.TOPK_V2}) {
             assertEquals(new OpOptions.None(), absent(op), "op " + op);

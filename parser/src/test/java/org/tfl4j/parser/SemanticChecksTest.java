@@ -268,7 +268,9 @@ class SemanticChecksTest {
         assertTrue(e.getMessage().contains("subgraph 0 op 0 (WHILE)") && e.getMessage().contains("body_subgraph_index 3"),
                 e.getMessage());
         w.setBodySubgraphIndex(0);
-        assertEquals(new OpOptions.While(0, 0), TestModels.parse(m).mainSubgraph().operators().get(0).options());
+        e = assertThrows(ModelFormatException.class, () -> TestModels.parse(m));
+        assertTrue(e.getMessage().contains("subgraph 0 op 0 (WHILE): cond_subgraph_index is 0, the main subgraph"),
+                e.getMessage()); // more in WhileChecksTest
     }
 
     // ------------------------------------------------------------------ external buffers

@@ -20,6 +20,8 @@ class EverySupportedOpIsSweptTest {
             Map.entry("DIV", DivSweepTest.class),
             Map.entry("FULLY_CONNECTED", FullyConnectedSweepTest.class),
             Map.entry("GATHER", GatherSweepTest.class),
+            Map.entry("LESS", LessSweepTest.class),
+            Map.entry("LOGICAL_AND", LogicalAndSweepTest.class),
             Map.entry("LOGISTIC", LogisticSweepTest.class),
             Map.entry("MUL", MulSweepTest.class),
             Map.entry("NOT_EQUAL", NotEqualSweepTest.class),
@@ -33,7 +35,8 @@ class EverySupportedOpIsSweptTest {
             Map.entry("TANH", TanhSweepTest.class),
             Map.entry("TOPK_V2", TopKV2SweepTest.class),
             Map.entry("UNIDIRECTIONAL_SEQUENCE_LSTM", LstmSweepTest.class),
-            Map.entry("UNPACK", UnpackSweepTest.class));
+            Map.entry("UNPACK", UnpackSweepTest.class),
+            Map.entry("WHILE", WhileSweepTest.class));
 
     @Test
     void everyOpTheEngineRunsHasASweep() {

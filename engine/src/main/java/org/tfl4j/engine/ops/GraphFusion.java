@@ -6,6 +6,7 @@ import org.tfl4j.parser.Subgraph;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The fusion pass: after every op of a model is prepared (each op's own checks have run), chains of builtin ops that
@@ -61,20 +62,23 @@ public final class GraphFusion {
     record Fused(int[] ops, OpKernel.Prepared[] replacements, LaterRead[] laterReads, String description) {}
 
     /** The fusions tried at every op, in order; the first that matches wins. */
-    private static final List<Fusion> FUSIONS = List.of(new EmbeddingMaskFusion());
+    private static final List<Fusion> FUSIONS = List.of(new EmbeddingMaskFusion(), new GruWhileFusion(), new GruCellFusion());
 
     /** A node that does nothing: what the ops inside a fused chain become. */
     static final OpKernel.Prepared NOTHING = buffers -> () -> { };
 
     /**
-     * Runs the pass over the main subgraph.
+     * Runs the pass over one subgraph.
      *
-     * @param specs    the model's tensors by index (null for tensors no op uses)
-     * @param prepared every op's prepared form, in op order, from the registry's kernels
+     * @param specs     the subgraph's tensors by index (null for tensors no op uses)
+     * @param prepared  every op's prepared form, in op order, from the registry's kernels
+     * @param subgraphs the model's subgraphs by index, as the ops' contexts give them (null when none)
+     * @param maxWhileIterations the WHILE loop limit the ops' contexts give
      */
     public static Result apply(Subgraph graph, TensorSpec[] specs, OpRegistry registry, int tfliteThreads,
-                               List<OpKernel.Prepared> prepared) {
-        Graph g = new Graph(graph, specs, registry, tfliteThreads);
+                               List<OpKernel.Prepared> prepared, IntFunction<CalledSubgraph> subgraphs,
+                               long maxWhileIterations) {
+        Graph g = new Graph(graph, specs, registry, tfliteThreads, subgraphs, maxWhileIterations, prepared);
         List<OpKernel.Prepared> result = new ArrayList<>(prepared);
         List<LaterRead> laterReads = new ArrayList<>();
         List<String> applied = new ArrayList<>();
@@ -107,15 +111,23 @@ public final class GraphFusion {
         private final TensorSpec[] specs;
         private final OpRegistry registry;
         private final int tfliteThreads;
+        private final IntFunction<CalledSubgraph> subgraphs;
+        private final long maxWhileIterations;
+        private final List<OpKernel.Prepared> prepared; // as the kernels prepared them, before this pass
         private final int[] uses;          // by tensor: how many op inputs name it (an op naming it twice counts twice)
         private final int[] firstConsumer; // by tensor: the first op that reads it, or -1
+        private final int[] producer;      // by tensor: the (last) op that writes it, or -1
         private final boolean[] graphOutput;
 
-        Graph(Subgraph graph, TensorSpec[] specs, OpRegistry registry, int tfliteThreads) {
+        Graph(Subgraph graph, TensorSpec[] specs, OpRegistry registry, int tfliteThreads,
+              IntFunction<CalledSubgraph> subgraphs, long maxWhileIterations, List<OpKernel.Prepared> prepared) {
             this.graph = graph;
             this.specs = specs;
             this.registry = registry;
             this.tfliteThreads = tfliteThreads;
+            this.subgraphs = subgraphs;
+            this.maxWhileIterations = maxWhileIterations;
+            this.prepared = List.copyOf(prepared);
             int n = specs.length;
             this.uses = new int[n];
             this.firstConsumer = new int[n];
@@ -127,6 +139,9 @@ public final class GraphFusion {
                     if (firstConsumer[t] < 0) firstConsumer[t] = op.index();
                 }
             }
+            this.producer = new int[n];
+            Arrays.fill(producer, -1);
+            for (Operator op : graph.operators()) for (int t : op.outputs()) producer[t] = op.index();
             this.graphOutput = new boolean[n];
             for (int t : graph.outputs()) graphOutput[t] = true;
         }
@@ -180,7 +195,47 @@ public final class GraphFusion {
             int[] out = op.outputs();
             TensorSpec[] outSpecs = new TensorSpec[out.length];
             for (int i = 0; i < out.length; i++) outSpecs[i] = specs[out[i]];
-            return new OpContext(op, inSpecs, outSpecs, tfliteThreads);
+            return new OpContext(op, inSpecs, outSpecs, tfliteThreads, subgraphs, maxWhileIterations);
+        }
+
+        /** The prepared subgraph {@code index} (a WHILE's cond or body), or null when this graph can call none. */
+        CalledSubgraph subgraph(int index) {
+            return subgraphs == null ? null : subgraphs.apply(index);
+        }
+
+        /** True when {@code tensor} is one of this subgraph's outputs. */
+        boolean isGraphOutput(int tensor) {
+            return tensor >= 0 && graphOutput[tensor];
+        }
+
+        /** Op {@code op} as its kernel prepared it (before this pass), e.g. to probe a data-movement op. */
+        OpKernel.Prepared prepared(int op) {
+            return prepared.get(op);
+        }
+
+        /** By tensor, the op that writes it (the last one, if several do), or -1. Shared: do not modify. */
+        int[] producers() {
+            return producer;
+        }
+
+        /** How many op inputs name {@code tensor} (an op naming it twice counts twice). */
+        int uses(int tensor) {
+            return uses[tensor];
+        }
+
+        /** The subgraph as parsed. */
+        Subgraph parsed() {
+            return graph;
+        }
+
+        /** The most iterations a WHILE may run per run (Long.MAX_VALUE: no limit). */
+        long maxWhileIterations() {
+            return maxWhileIterations;
+        }
+
+        /** The registry the model is loaded with. */
+        OpRegistry registry() {
+            return registry;
         }
     }
 }

@@ -6,6 +6,7 @@ import org.tfl4j.parser.Operator;
 import org.tfl4j.parser.TensorType;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * What {@link OpKernel#prepare} sees of one operator: its options, its input and output tensors,
@@ -17,12 +18,40 @@ public final class OpContext {
     private final TensorSpec[] inputs;  // null entries for absent optional inputs
     private final TensorSpec[] outputs;
     private final int tfliteThreads;
+    private final IntFunction<CalledSubgraph> subgraphs; // null: this op's graph can call none
+    private final long maxWhileIterations;
 
     public OpContext(Operator op, TensorSpec[] inputs, TensorSpec[] outputs, int tfliteThreads) {
+        this(op, inputs, outputs, tfliteThreads, null, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param subgraphs the model's subgraphs by index, prepared on demand (for WHILE's cond and body); may fail with
+     *                  an {@link InvalidModelException} of the called subgraph's own
+     * @param maxWhileIterations see {@link #maxWhileIterations()}
+     */
+    public OpContext(Operator op, TensorSpec[] inputs, TensorSpec[] outputs, int tfliteThreads,
+                     IntFunction<CalledSubgraph> subgraphs, long maxWhileIterations) {
         this.op = op;
         this.inputs = inputs.clone();
         this.outputs = outputs.clone();
         this.tfliteThreads = tfliteThreads;
+        this.subgraphs = subgraphs;
+        this.maxWhileIterations = maxWhileIterations;
+    }
+
+    /** The prepared subgraph {@code index} (a WHILE's cond or body), {@code role} naming it in messages. */
+    public CalledSubgraph subgraph(int index, String role) {
+        if (subgraphs == null) throw fail("cannot call " + role + " subgraph " + index + ": no subgraphs here");
+        return subgraphs.apply(index);
+    }
+
+    /**
+     * The most iterations a WHILE loop may run in one run before the run fails ({@code Long.MAX_VALUE}: no limit, as
+     * TFLite; see {@code Interpreter.Options.setMaxWhileIterations}).
+     */
+    public long maxWhileIterations() {
+        return maxWhileIterations;
     }
 
     public Operator op() {

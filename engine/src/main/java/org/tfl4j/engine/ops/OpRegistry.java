@@ -20,6 +20,8 @@ public final class OpRegistry {
             Map.entry(BuiltinOp.DIV, new DivOp()),
             Map.entry(BuiltinOp.FULLY_CONNECTED, new FullyConnectedOp()),
             Map.entry(BuiltinOp.GATHER, new GatherOp()),
+            Map.entry(BuiltinOp.LESS, new LessOp()),
+            Map.entry(BuiltinOp.LOGICAL_AND, new LogicalAndOp()),
             Map.entry(BuiltinOp.LOGISTIC, new LogisticOp()),
             Map.entry(BuiltinOp.MUL, new MulOp()),
             Map.entry(BuiltinOp.NOT_EQUAL, new NotEqualOp()),
@@ -33,7 +35,8 @@ public final class OpRegistry {
             Map.entry(BuiltinOp.TANH, new TanhOp()),
             Map.entry(BuiltinOp.TOPK_V2, new TopKV2Op()),
             Map.entry(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, new UnidirectionalSequenceLstmOp()),
-            Map.entry(BuiltinOp.UNPACK, new UnpackOp()))));
+            Map.entry(BuiltinOp.UNPACK, new UnpackOp()),
+            Map.entry(BuiltinOp.WHILE, new WhileOp()))));
 
     private final TreeMap<Integer, OpKernel> kernels;
 

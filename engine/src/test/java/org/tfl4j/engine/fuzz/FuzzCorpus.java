@@ -74,6 +74,7 @@ public final class FuzzCorpus {
         add(seeds, "slice-topk", sliceTopK());
         add(seeds, "lstm", lstm());
         add(seeds, "while-self", whileSelf());
+        add(seeds, "while-counter", whileCounter());
         return seeds;
     }
 
@@ -207,6 +208,38 @@ public final class FuzzCorpus {
         o.setFusedActivationFunction((byte) 4); // TANH
         g.op(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, o, in, new int[] {out});
         g.inputs(in[0]).outputs(out);
+        return w.toBytes();
+    }
+
+    /**
+     * A valid loop: main runs WHILE(cond: x < 5, body: x + 1). Mutations of its constants, types and indices reach
+     * WHILE's run-time paths: a cond that never turns false ends at the harness's iteration limit.
+     */
+    static byte[] whileCounter() {
+        TfliteWriter w = new TfliteWriter();
+        TfliteWriter.Graph main = w.graph("main");
+        TfliteWriter.Graph cond = w.graph("cond");
+        TfliteWriter.Graph body = w.graph("body");
+        WhileOptionsT o = new WhileOptionsT();
+        o.setCondSubgraphIndex(cond.index());
+        o.setBodySubgraphIndex(body.index());
+
+        int x = main.tensor("x", TensorType.FLOAT32, 1);
+        int y = main.tensor("y", TensorType.FLOAT32, 1);
+        main.op(BuiltinOp.WHILE, o, new int[] {x}, new int[] {y});
+        main.inputs(x).outputs(y);
+
+        int cx = cond.tensor("x", TensorType.FLOAT32, 1);
+        int limit = cond.constant("limit", new int[] {1}, new float[] {5});
+        int more = cond.tensor("more", TensorType.BOOL, 1);
+        cond.op(BuiltinOp.LESS, null, new int[] {cx, limit}, new int[] {more});
+        cond.inputs(cx).outputs(more);
+
+        int bx = body.tensor("x", TensorType.FLOAT32, 1);
+        int one = body.constant("one", new int[] {1}, new float[] {1});
+        int next = body.tensor("next", TensorType.FLOAT32, 1);
+        body.op(BuiltinOp.ADD, new org.tensorflow.lite.schema.AddOptionsT(), new int[] {bx, one}, new int[] {next});
+        body.inputs(bx).outputs(next);
         return w.toBytes();
     }
 

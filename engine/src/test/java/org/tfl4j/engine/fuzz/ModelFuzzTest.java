@@ -196,6 +196,9 @@ class ModelFuzzTest {
     }
 
     /** Parse, load, build an interpreter, run once on valid inputs; classifies the outcome. Runs on the worker. */
+    /** The harness's WHILE limit (a mutated cond may never turn false). */
+    static final long MAX_WHILE_ITERATIONS = 10_000;
+
     static Result run(byte[] bytes) {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
@@ -206,7 +209,9 @@ class ModelFuzzTest {
         String message = null;
         Throwable unexpected = null;
         try {
-            Interpreter.Options options = new Interpreter.Options();
+            // A WHILE whose cond never turns false runs forever in TFLite and, by default, in tfl4j: a service
+            // loading untrusted models sets a limit (docs/security.md), as the harness does.
+            Interpreter.Options options = new Interpreter.Options().setMaxWhileIterations(MAX_WHILE_ITERATIONS);
             Model model = Model.load(ByteBuffer.wrap(bytes), options);
             try (Interpreter interpreter = new Interpreter(model, options)) {
                 tfl4jAllocated += allocated() - mark;
