@@ -49,9 +49,10 @@ abstract class ZeroAllocationTest {
             // A one-off allocation (a late JIT event) can land in a round; an allocation per
             // inference lands in every round. So the best of the rounds must be exactly zero. On a loaded
             // machine C2 may still be compiling the vector kernels (they allocate until it has), so the rounds
-            // go on up to 30 s while any allocation is seen: steady state is what is asserted.
+            // go on up to 30 s (tfl4j.allocationTest.seconds) while any allocation is seen: steady state is what
+            // is asserted.
             long best = Long.MAX_VALUE;
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            long deadline = System.nanoTime() + Long.getLong("tfl4j.allocationTest.seconds", 30) * 1_000_000_000L;
             int round = 0;
             for (; best != 0 && (round < 5 || System.nanoTime() < deadline); round++) {
                 long baseline = measure(threads, () -> { }, 500);

@@ -247,9 +247,18 @@ public final class TopKFilter {
         return jthLargest(keys, TOP_PER_LANE * LANES, j);
     }
 
-    /** The {@code j}-th largest of {@code a[0, n)} (ranks as longs); sorts that range. */
+    /**
+     * The {@code j}-th largest of {@code a[0, n)} (ranks as longs); sorts that range by insertion (n is at most
+     * {@code TOP_PER_LANE * LANES}). Not {@code Arrays.sort}: from JDK 22 on, past 44 elements it partitions and
+     * allocates its pivot indices, which C2 does not always remove.
+     */
     private static int jthLargest(long[] a, int n, int j) {
-        Arrays.sort(a, 0, n); // small: an insertion sort, nothing allocated
+        for (int i = 1; i < n; i++) {
+            long v = a[i];
+            int h = i - 1;
+            for (; h >= 0 && a[h] > v; h--) a[h + 1] = a[h];
+            a[h + 1] = v;
+        }
         return (int) a[n - j];
     }
 
