@@ -2,7 +2,6 @@ package org.tfl4j.engine.ops;
 
 import org.tfl4j.engine.InvalidInputException;
 import org.tfl4j.kernels.Div;
-import org.tfl4j.parser.OpOptions;
 import org.tfl4j.parser.TensorType;
 
 /**
@@ -14,47 +13,23 @@ final class DivOp implements OpKernel {
     @Override
     public Prepared prepare(OpContext ctx) {
         ctx.requireArity(2, 2, 1);
-        TensorSpec a = ctx.requireInput(0);
+        ctx.requireInput(0);
         TensorSpec b = ctx.requireInput(1);
-        TensorSpec out = ctx.output(0);
-        ctx.requireType(a, TensorType.FLOAT32, TensorType.INT32);
-        ctx.requireType(b, a.type());
-        ctx.requireType(out, a.type());
-        OpOptions.Arithmetic options = ctx.options(OpOptions.Arithmetic.class);
-        Broadcast g = Broadcast.of(ctx, a, b);
-        ctx.requireOutputShape(0, g.outputShape);
-        if (a.type() == TensorType.FLOAT32) {
-            float[] range = ActivationRange.floatRange(ctx, options.activation());
-            float lo = range[0], hi = range[1];
-            return buffers -> {
-                float[] x = buffers.floats(a);
-                float[] y = buffers.floats(b);
-                float[] z = buffers.floats(out);
-                int xo = buffers.offset(a), yo = buffers.offset(b), zo = buffers.offset(out);
-                return () -> Div.float32(x, xo, y, yo, z, zo, g.aOuter, g.bOuter, g.inner, g.aStep, g.bStep, lo, hi);
-            };
-        }
-        int[] range = ActivationRange.intRange(ctx, options.activation());
-        int lo = range[0], hi = range[1];
         int divisors = b.elementCount();
-        if (b.isConstant() && Div.firstZero(b.constInts(), 0, divisors) >= 0) {
+        String where = "op " + ctx.opIndex() + " " + ctx.opName() + ": ";
+        Prepared prepared = BroadcastArithmetic.prepare(ctx, Div::float32,
+                (x, xo, y, yo, z, zo, aOuter, bOuter, inner, aStep, bStep, lo, hi) -> {
+                    int zero = Div.firstZero(y, yo, divisors);
+                    if (zero >= 0) {
+                        throw new InvalidInputException(where + "integer division by zero: divisor " + b + " is 0 at "
+                                + IndexTables.indexOf(zero, b.shape()));
+                    }
+                    Div.int32(x, xo, y, yo, z, zo, aOuter, bOuter, inner, aStep, bStep, lo, hi);
+                });
+        if (b.type() == TensorType.INT32 && b.isConstant() && Div.firstZero(b.constInts(), 0, divisors) >= 0) {
             throw ctx.fail("the constant divisor " + b + " holds a 0 at "
                     + IndexTables.indexOf(Div.firstZero(b.constInts(), 0, divisors), b.shape()));
         }
-        String where = "op " + ctx.opIndex() + " " + ctx.opName() + ": ";
-        return buffers -> {
-            int[] x = buffers.ints(a);
-            int[] y = buffers.ints(b);
-            int[] z = buffers.ints(out);
-            int xo = buffers.offset(a), yo = buffers.offset(b), zo = buffers.offset(out);
-            return () -> {
-                int zero = Div.firstZero(y, yo, divisors);
-                if (zero >= 0) {
-                    throw new InvalidInputException(where + "integer division by zero: divisor " + b + " is 0 at "
-                            + IndexTables.indexOf(zero, b.shape()));
-                }
-                Div.int32(x, xo, y, yo, z, zo, g.aOuter, g.bOuter, g.inner, g.aStep, g.bStep, lo, hi);
-            };
-        };
+        return prepared;
     }
 }
