@@ -46,6 +46,7 @@ public class GemvBenchmark {
     private float[] weights; // [units, depth]
     private float smallestWeight;
     private float[] packed;  // F32GemvDot4's layout
+    private float[] scratch; // F32GemvDot4's broadcast input
     private float[] y;       // [units]
 
     @Setup
@@ -58,6 +59,7 @@ public class GemvBenchmark {
         weights = values(random, units * depth);
         smallestWeight = FullyConnected.smallestWeight(weights, 0, units, depth);
         packed = F32GemvDot4.pack(weights, 0, units, depth);
+        scratch = new float[F32GemvDot4.scratchNeeded(depth)];
         y = new float[units];
 
         float[] expected = new float[units];
@@ -83,14 +85,16 @@ public class GemvBenchmark {
     /** The vector kernel. */
     @Benchmark
     public float[] simd() {
-        F32GemvDot4.evalVector(x, 0, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, y, 0);
+        F32GemvDot4.evalVector(x, 0, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, y, 0,
+                scratch);
         return y;
     }
 
     /** Its scalar twin, the same packed weights. */
     @Benchmark
     public float[] scalarTwin() {
-        F32GemvDot4.evalScalar(x, 0, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, y, 0);
+        F32GemvDot4.evalScalar(x, 0, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, y, 0,
+                scratch);
         return y;
     }
 

@@ -48,23 +48,26 @@ public final class FullyConnected {
                             float[] bias, int biasOff,
                             float actMin, float actMax,
                             float[] y, int yOff) {
-        eval(x, xOff, batches, inputSize, w, wOff, units, smallestWeight, null, bias, biasOff, actMin, actMax, y, yOff);
+        eval(x, xOff, batches, inputSize, w, wOff, units, smallestWeight, null, null, bias, biasOff, actMin, actMax, y, yOff);
     }
 
     /**
      * Like {@link #eval(float[], int, int, int, float[], int, int, float, float[], int, float, float, float[], int)}
      * with the weights also packed by {@link #packForOneRow} (or null): then one input row that needs no flushing
      * runs the SIMD GEMV, the same bits as the scalar dot4 path.
+     *
+     * @param gemvScratch {@link #gemvScratchNeeded}{@code (inputSize)} floats the SIMD GEMV overwrites (one per caller
+     *                    thread), or null when {@code packedWeights} is
      */
     public static void eval(float[] x, int xOff, int batches, int inputSize,
-                            float[] w, int wOff, int units, float smallestWeight, float[] packedWeights,
+                            float[] w, int wOff, int units, float smallestWeight, float[] packedWeights, float[] gemvScratch,
                             float[] bias, int biasOff,
                             float actMin, float actMax,
                             float[] y, int yOff) {
         boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(x, xOff, batches * inputSize));
         if (packedWeights != null && batches == 1 && units > 1 && !flush) {
             // cpuBackendGemm's one-column GEMV: dot4 per unit, then the bias add and clamp below, lane by lane.
-            F32GemvDot4.eval(x, xOff, inputSize, packedWeights, units, bias, biasOff, actMin, actMax, y, yOff);
+            F32GemvDot4.eval(x, xOff, inputSize, packedWeights, units, bias, biasOff, actMin, actMax, y, yOff, gemvScratch);
             return;
         }
         for (int b = 0; b < batches; b++) {
@@ -84,6 +87,11 @@ public final class FullyConnected {
     public static float[] packForOneRow(float[] w, int wOff, int units, int inputSize, int batches) {
         if (batches != 1 || units < 2) return null;
         return F32GemvDot4.pack(w, wOff, units, inputSize);
+    }
+
+    /** The length of the scratch the SIMD GEMV takes for rows of {@code inputSize}. */
+    public static int gemvScratchNeeded(int inputSize) {
+        return F32GemvDot4.scratchNeeded(inputSize);
     }
 
     /** The smallest non-zero weight magnitude, for {@link MatMul#needsFlush}. */

@@ -87,6 +87,7 @@ public final class Gru {
     private final float[] r;              // [U]
     private final float[] a;              // [U] scratch: pre-activations, products
     private final float[] hh;             // [U]
+    private final float[] gemvScratch;    // the SIMD GEMV's broadcast input, for depth max(channels, U)
 
     /** An instance with scratch of its own (allocates). */
     public Gru(Weights weights) {
@@ -98,6 +99,7 @@ public final class Gru {
         this.r = new float[weights.units];
         this.a = new float[weights.units];
         this.hh = new float[weights.units];
+        this.gemvScratch = new float[FullyConnected.gemvScratchNeeded(Math.max(weights.channels, weights.units))];
     }
 
     /** {@code out = step(x, h)}; {@code out} may be {@code h} (same array and offset). */
@@ -105,10 +107,10 @@ public final class Gru {
         Weights w = this.w;
         int u = w.units;
         int xz = w.xz, xr = w.xr, xh = w.xh, rz = w.rz, rr = w.rr, rh = w.rh;
-        FullyConnected.eval(x, xOff, 1, w.channels, w.kernelT, 0, 3 * u, w.kernelSmallest, w.kernelPacked, w.inputBias,
+        FullyConnected.eval(x, xOff, 1, w.channels, w.kernelT, 0, 3 * u, w.kernelSmallest, w.kernelPacked, gemvScratch, w.inputBias,
                 0, LO, HI, mx, 0);
         if (w.constantRecurrent == null) {
-            FullyConnected.eval(h, hOff, 1, u, w.recurrentT, 0, 3 * u, w.recurrentSmallest, w.recurrentPacked,
+            FullyConnected.eval(h, hOff, 1, u, w.recurrentT, 0, 3 * u, w.recurrentSmallest, w.recurrentPacked, gemvScratch,
                     w.recurrentBias, 0, LO, HI, mh, 0);
         }
         for (int j = 0; j < u; j++) a[j] = add(mx[xz + j], mh[rz + j]);

@@ -173,6 +173,7 @@ public final class Lstm {
     private float smallestProjectionWeight;
     private final PackedWeights packed; // null: scalar products only
     private final float[] gemvOutput;   // [max(cells, outputSize)]: the SIMD products' output, apart from the accumulator
+    private final float[] gemvScratch;  // the SIMD products' broadcast input, for depth max(inputSize, outputSize, cells)
 
     /** Like {@link #Lstm(Config, Gate, Gate, Gate, Gate, Projection, boolean)} with weights that may change. */
     public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection) {
@@ -217,6 +218,8 @@ public final class Lstm {
         this.constantWeights = constantWeights;
         this.packed = packedWeights;
         this.gemvOutput = packedWeights == null ? null : new float[Math.max(config.cells(), config.outputSize())];
+        this.gemvScratch = packedWeights == null ? null : new float[F32GemvDot4.scratchNeeded(
+                Math.max(config.inputSize(), Math.max(config.outputSize(), config.cells())))];
         if (constantWeights) measureWeights();
     }
 
@@ -422,7 +425,7 @@ public final class Lstm {
             // Packed only for one row and several units: dot4, + the accumulator (flushed), clamped, as below.
             // The kernel's output must not overlap its bias (the accumulator): it lands in gemvOutput, then in acc.
             F32GemvDot4.eval(v, vOff, depth, packedM, units, acc, accOff, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX,
-                    gemvOutput, 0);
+                    gemvOutput, 0, gemvScratch);
             System.arraycopy(gemvOutput, 0, acc, accOff, units);
             return;
         }

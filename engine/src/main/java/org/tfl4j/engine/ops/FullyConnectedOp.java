@@ -70,8 +70,9 @@ final class FullyConnectedOp implements OpKernel {
             int xOff = buffers.offset(input), wOff = buffers.offset(weights), yOff = buffers.offset(output);
             int bOff = bias == null ? 0 : buffers.offset(bias);
             if (constantWeights != null) {
+                float[] gemvScratch = packedWeights == null ? null : new float[FullyConnected.gemvScratchNeeded(inputSize)];
                 return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, smallestWeight, packedWeights,
-                        b, bOff, lo, hi, y, yOff);
+                        gemvScratch, b, bOff, lo, hi, y, yOff);
             }
             return () -> FullyConnected.eval(x, xOff, rows, inputSize, w, wOff, units, b, bOff, lo, hi, y, yOff);
         };

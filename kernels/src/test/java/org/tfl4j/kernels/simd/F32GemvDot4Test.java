@@ -9,6 +9,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -37,7 +38,7 @@ class F32GemvDot4Test {
     @FunctionalInterface
     interface Kernel {
         void run(float[] x, int xOff, int depth, float[] packed, int units, float[] bias, int biasOff,
-                 float actMin, float actMax, float[] y, int yOff);
+                 float actMin, float actMax, float[] y, int yOff, float[] scratch);
     }
 
     private static final String[] KERNEL_NAMES = {"eval", "evalVector", "evalScalar"};
@@ -67,14 +68,16 @@ class F32GemvDot4Test {
                             assertBits(expected, 0, fc, 0, units, "FullyConnected vs dot4 reference, " + shape);
                             float[] fcPacked = guarded(units);
                             FullyConnected.eval(x, xOff, 1, depth, w, wOff, units, FullyConnected.smallestWeight(w, wOff, units, depth),
-                                    FullyConnected.packForOneRow(w, wOff, units, depth, 1), b, biasOff, clamp[0], clamp[1],
+                                    FullyConnected.packForOneRow(w, wOff, units, depth, 1), nanScratch(depth), b, biasOff,
+                                    clamp[0], clamp[1],
                                     fcPacked, yOff);
                             assertBits(expected, 0, fcPacked, yOff, units, "FullyConnected on packed weights, " + shape);
                             assertGuardsIntact(fcPacked, units, "FullyConnected on packed weights, " + shape);
                         }
                         for (int kernel = 0; kernel < KERNELS.length; kernel++) {
                             float[] y = guarded(units);
-                            KERNELS[kernel].run(x, xOff, depth, packed, units, b, biasOff, clamp[0], clamp[1], y, yOff);
+                            KERNELS[kernel].run(x, xOff, depth, packed, units, b, biasOff, clamp[0], clamp[1], y, yOff,
+                                    nanScratch(depth));
                             String what = KERNEL_NAMES[kernel] + ", " + shape;
                             assertBits(expected, 0, y, yOff, units, what);
                             assertGuardsIntact(y, units, what);
@@ -87,6 +90,32 @@ class F32GemvDot4Test {
         System.out.println("F32GemvDot4Test: " + cases + " kernel runs bit-identical");
     }
 
+    /** The broadcast scratch, pre-filled with NaN: whatever a kernel reads there it must have written first. */
+    private static float[] nanScratch(int depth) {
+        float[] scratch = new float[F32GemvDot4.scratchNeeded(depth)];
+        Arrays.fill(scratch, Float.NaN);
+        return scratch;
+    }
+
+    /** A scratch shorter than {@code scratchNeeded(depth)} is refused by every kernel, before anything is written. */
+    @Test
+    void aShortScratchIsRefused() {
+        int units = 2 * VectorWidth.FLOATS.length() + 3, depth = 9;
+        float[] packed = new float[F32GemvDot4.packedSize(units, depth)];
+        float[] x = new float[depth];
+        for (Kernel kernel : KERNELS) {
+            float[] y = guarded(units);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernel.run(x, 0, depth,
+                    packed, units, null, 0, -MAX, MAX, y, GUARD, new float[F32GemvDot4.scratchNeeded(depth) - 1]));
+            assertTrue(e.getMessage().contains("depth " + depth), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> kernel.run(x, 0, depth, packed, units, null, 0, -MAX, MAX,
+                    y, GUARD, null));
+            for (int o = 0; o < units; o++) {
+                assertEquals(GUARD_BITS, Float.floatToRawIntBits(y[GUARD + o]), "output " + o + " written");
+            }
+        }
+    }
+
     /** The vector kernel keeps partial sums in the output, so a bias overlapping it is refused, not misread. */
     @Test
     void aBiasOverlappingTheOutputIsRefused() {
@@ -96,10 +125,10 @@ class F32GemvDot4Test {
         float[] shared = new float[2 * units];
         for (Kernel kernel : KERNELS) {
             assertThrows(IllegalArgumentException.class, () -> kernel.run(x, 0, depth, packed, units,
-                    shared, 0, -MAX, MAX, shared, 0));
+                    shared, 0, -MAX, MAX, shared, 0, nanScratch(depth)));
             assertThrows(IllegalArgumentException.class, () -> kernel.run(x, 0, depth, packed, units,
-                    shared, units - 1, -MAX, MAX, shared, 0));
-            kernel.run(x, 0, depth, packed, units, shared, units, -MAX, MAX, shared, 0); // adjacent is fine
+                    shared, units - 1, -MAX, MAX, shared, 0, nanScratch(depth)));
+            kernel.run(x, 0, depth, packed, units, shared, units, -MAX, MAX, shared, 0, nanScratch(depth)); // adjacent is fine
         }
     }
 
@@ -129,7 +158,7 @@ class F32GemvDot4Test {
             }
             for (int kernel = 0; kernel < KERNELS.length; kernel++) {
                 float[] y = guarded(units);
-                KERNELS[kernel].run(x, 0, depth, packed, units, bias, 0, -MAX, MAX, y, GUARD);
+                KERNELS[kernel].run(x, 0, depth, packed, units, bias, 0, -MAX, MAX, y, GUARD, nanScratch(depth));
                 String what = KERNEL_NAMES[kernel] + " flushing bias add, units " + units;
                 assertBits(expected, 0, y, GUARD, units, what);
                 assertGuardsIntact(y, units, what);
@@ -153,7 +182,7 @@ class F32GemvDot4Test {
                 float[] expected = reference(x, 0, 1, w, 0, units, b, 0, clamp[0], clamp[1]);
                 for (int kernel = 0; kernel < KERNELS.length; kernel++) {
                     float[] y = guarded(units);
-                    KERNELS[kernel].run(x, 0, 1, packed, units, b, 0, clamp[0], clamp[1], y, GUARD);
+                    KERNELS[kernel].run(x, 0, 1, packed, units, b, 0, clamp[0], clamp[1], y, GUARD, nanScratch(1));
                     String what = KERNEL_NAMES[kernel] + " specials, clamp [" + clamp[0] + ", " + clamp[1] + "]"
                             + (b == null ? " no bias" : " bias -0");
                     for (int o = 0; o < units; o++) {
