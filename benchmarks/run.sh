@@ -4,7 +4,8 @@
 #
 #   benchmarks/run.sh [--quick] [--jdk 17|25|both] [--skip-build] [--out FILE] [-- EXTRA_JMH_ARGS...]
 #
-#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~2 min per JDK; full run ~3 min per JDK)
+#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~2 min per JDK; a full run,
+#                  two JVM forks per model and engine, ~7 min per JDK)
 #   --jdk 17|25    run on one JDK only (default: both; JDK 25 is skipped with a note when absent)
 #   --skip-build   reuse the benchmarks jar already built
 #   --out FILE     where to write the report (default docs/performance.md)
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --skip-build) BUILD=false ;;
     --out) OUT="${2:?--out needs a file}"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift

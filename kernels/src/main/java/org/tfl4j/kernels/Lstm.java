@@ -34,7 +34,13 @@ import java.util.Arrays;
  * not a multiple of 4 follow TFLite's lstm_eval.cc and matched TFLite 2.21 bit for bit in single-op probes.
  *
  * <p>With constant weights and one row per step, the one-row products that need no flushing run the SIMD GEMV
- * {@link F32GemvDot4} (dot4's exact order in every lane) on weights packed once ({@link #packWeights}).
+ * {@link F32GemvDot4} (dot4's exact order in every lane) on weights packed once ({@link #packWeights}). When all
+ * four gates are plain (no CIFG, peephole, layer norm or diagonal recurrent weights) and no gate's product needs
+ * flushing, one GEMV does the input products of all four gates at once and one the recurrent products
+ * ({@link #fusesGateProducts}): the gates' matrices stacked as one {@code [4 * cells, depth]}, the accumulator the
+ * four biases stacked. Each unit still gets its own gate's {@code dot4} and its own accumulator, so the bits are
+ * those of the gate-by-gate products; only the fixed cost per GEMV call (input broadcast, passes) is paid twice a
+ * step instead of eight times.
  *
  * <p>State: {@code h [batches, outputSize]} and {@code c [batches, cells]} are read at the start and hold
  * the final state at the end (TFLite's variable tensors).
@@ -113,11 +119,18 @@ public final class Lstm {
         private final float[][] input;     // by gate i, f, c, o: [cells, inputSize] packed
         private final float[][] recurrent; // by gate: [cells, outputSize] packed
         private final float[] projection;  // [outputSize, cells] packed
+        // The four gates' matrices stacked in gate order i, f, c, o, packed; null unless every gate has full
+        // packed matrices (no CIFG, no diagonal recurrent weights, more than one cell).
+        private final float[] inputAllGates;     // [4 * cells, inputSize] packed
+        private final float[] recurrentAllGates; // [4 * cells, outputSize] packed
 
-        private PackedWeights(float[][] input, float[][] recurrent, float[] projection) {
+        private PackedWeights(float[][] input, float[][] recurrent, float[] projection, float[] inputAllGates,
+                              float[] recurrentAllGates) {
             this.input = input;
             this.recurrent = recurrent;
             this.projection = projection;
+            this.inputAllGates = inputAllGates;
+            this.recurrentAllGates = recurrentAllGates;
         }
     }
 
@@ -140,7 +153,19 @@ public final class Lstm {
             if (!config.diagonalRecurrent()) recurrent[i] = packOneRow(recurrentWeights[i], 0, cells, out);
         }
         float[] projection = projectionWeights == null ? null : packOneRow(projectionWeights, 0, out, cells);
-        return new PackedWeights(input, recurrent, projection);
+        boolean everyGatePacked = true;
+        for (int i = 0; i < 4; i++) everyGatePacked &= input[i] != null && recurrent[i] != null;
+        return everyGatePacked
+                ? new PackedWeights(input, recurrent, projection, packAllGates(inputWeights, cells, in),
+                        packAllGates(recurrentWeights, cells, out))
+                : new PackedWeights(input, recurrent, projection, null, null);
+    }
+
+    /** The four gates' {@code [cells, depth]} matrices (gate order i, f, c, o) stacked as one, then packed. */
+    private static float[] packAllGates(float[][] byGate, int cells, int depth) {
+        float[] stacked = new float[4 * cells * depth]; // [4 * cells, depth]
+        for (int i = 0; i < 4; i++) System.arraycopy(byGate[i], 0, stacked, i * cells * depth, cells * depth);
+        return F32GemvDot4.pack(stacked, 0, 4 * cells, depth);
     }
 
     /** A single unit is Eigen's inner product, not dot4: left to the scalar code. */
@@ -159,12 +184,10 @@ public final class Lstm {
     private final Gate outputGate;
     private final Projection projection; // may be null
     private final int rowsPerStep;       // batches for time-major, 1 for batch-major
-    // Gate buffers of one step, [rowsPerStep, cells] each.
-    private final float[] input;
-    private final float[] forget;
-    private final float[] cell;
-    private final float[] output;
-    private final float[] hidden;
+    // The gate buffers of one step, [4, rowsPerStep, cells]: the gates i, f, c, o one slice each (input gate's
+    // slice unused with CIFG), so the fused products write all four at once.
+    private final float[] gates;
+    private final float[] hidden;       // [rowsPerStep, cells]
     // Smallest non-zero weight magnitudes by gate (MatMul.needsFlush): measured once for constant weights,
     // at every eval otherwise.
     private final boolean constantWeights;
@@ -172,7 +195,10 @@ public final class Lstm {
     private final float[] smallestRecurrentWeight = new float[4];
     private float smallestProjectionWeight;
     private final PackedWeights packed; // null: scalar products only
-    private final float[] gemvOutput;   // [max(cells, outputSize)]: the SIMD products' output, apart from the accumulator
+    private final boolean fusedGates;   // the four gates' products may run as one GEMV each (fusesGateProducts)
+    private final float[] allBiases;    // [4 * cells]: the four biases stacked, the fused products' first accumulator
+    // [max(cells, outputSize)], 4 * cells at least when fused: the SIMD products' output, apart from the accumulator
+    private final float[] gemvOutput;
     private final float[] gemvScratch;  // the SIMD products' broadcast input, for depth max(inputSize, outputSize, cells)
 
     /** Like {@link #Lstm(Config, Gate, Gate, Gate, Gate, Projection, boolean)} with weights that may change. */
@@ -210,17 +236,35 @@ public final class Lstm {
         this.projection = projection;
         this.rowsPerStep = rowsPerStep(config);
         int n = rowsPerStep * config.cells();
-        this.input = new float[n];
-        this.forget = new float[n];
-        this.cell = new float[n];
-        this.output = new float[n];
+        this.gates = new float[4 * n];
         this.hidden = new float[n];
         this.constantWeights = constantWeights;
         this.packed = packedWeights;
-        this.gemvOutput = packedWeights == null ? null : new float[Math.max(config.cells(), config.outputSize())];
+        this.fusedGates = packedWeights != null && packedWeights.inputAllGates != null && rowsPerStep == 1
+                && allGatesPlain(inputGate, forgetGate, cellGate, outputGate);
+        this.allBiases = fusedGates ? new float[4 * config.cells()] : null;
+        this.gemvOutput = packedWeights == null ? null
+                : new float[Math.max(fusedGates ? 4 * config.cells() : config.cells(), config.outputSize())];
         this.gemvScratch = packedWeights == null ? null : new float[F32GemvDot4.scratchNeeded(
                 Math.max(config.inputSize(), Math.max(config.outputSize(), config.cells())))];
         if (constantWeights) measureWeights();
+    }
+
+    /** Every gate present (no CIFG) and none with a peephole or layer norm. */
+    private static boolean allGatesPlain(Gate... gates) {
+        for (Gate g : gates) {
+            if (g == null || g.peephole() != null || g.layerNorm() != null) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether the four gates' products run as one GEMV each when no product needs flushing (see the class comment):
+     * packed weights, one row per step, and all four gates plain. Otherwise, and at steps where a gate's product
+     * needs flushing, each gate's products run on their own.
+     */
+    public boolean fusesGateProducts() {
+        return fusedGates;
     }
 
     /** {@link #packWeights(Config, float[][], float[][], float[])} from the gates' weights at their offsets. */
@@ -289,35 +333,41 @@ public final class Lstm {
     private void step(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff,
                       int batch) {
         int rows = rowsPerStep, cells = cfg.cells(), n = rows * cells;
+        int input = 0, forget = n, cell = 2 * n, output = 3 * n; // the gates' slices of gates
         boolean zeroInput = isZero(x, xOff, rows * cfg.inputSize());
         boolean cifg = inputGate == null;
+        // Either all four gates' sums now, or each gate's just before its activation (as TFLite orders them).
+        boolean allGatesAtOnce = fusedGates && noGateProductNeedsFlush(x, xOff, zeroInput, h, hOff);
+        if (allGatesAtOnce) allGateSums(x, xOff, zeroInput, h, hOff);
 
         if (!cifg) {
-            gate(0, input, x, xOff, zeroInput, h, hOff, c, cOff);
-            Logistic.eval(input, 0, input, 0, n, scratchPhase(0, batch));
+            if (!allGatesAtOnce) gate(0, input, x, xOff, zeroInput, h, hOff, c, cOff);
+            Logistic.eval(gates, input, gates, input, n, scratchPhase(0, batch));
         }
-        gate(1, forget, x, xOff, zeroInput, h, hOff, c, cOff);
-        Logistic.eval(forget, 0, forget, 0, n, scratchPhase(cifg ? 1 : 2, batch));
-        gate(2, cell, x, xOff, zeroInput, h, hOff, c, cOff);
+        if (!allGatesAtOnce) gate(1, forget, x, xOff, zeroInput, h, hOff, c, cOff);
+        Logistic.eval(gates, forget, gates, forget, n, scratchPhase(cifg ? 1 : 2, batch));
+        if (!allGatesAtOnce) gate(2, cell, x, xOff, zeroInput, h, hOff, c, cOff);
         boolean tanh = cfg.activation() == Activation.TANH;
-        if (tanh) Tanh.eval(cell, 0, cell, 0, n); // Eigen's packet and scalar tanh agree, so no phase matters
-        else for (int i = 0; i < n; i++) cell[i] = cfg.activation().apply(cell[i]);
+        if (tanh) Tanh.eval(gates, cell, gates, cell, n); // Eigen's packet and scalar tanh agree, so no phase matters
+        else for (int i = 0; i < n; i++) gates[cell + i] = cfg.activation().apply(gates[cell + i]);
 
         for (int i = 0; i < n; i++) {
-            float kept = TfliteMath.ftz(forget[i] * c[cOff + i]);
-            float inputScale = cifg ? TfliteMath.ftz(1.0f - forget[i]) : input[i];
-            float added = TfliteMath.ftz(cell[i] * inputScale);
+            float kept = TfliteMath.ftz(gates[forget + i] * c[cOff + i]);
+            float inputScale = cifg ? TfliteMath.ftz(1.0f - gates[forget + i]) : gates[input + i];
+            float added = TfliteMath.ftz(gates[cell + i] * inputScale);
             float next = TfliteMath.ftz(kept + added);
             c[cOff + i] = cfg.cellClip() > 0 ? clip(next, cfg.cellClip()) : next;
         }
 
-        gate(3, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
-        Logistic.eval(output, 0, output, 0, n, scratchPhase(cifg ? 2 : 3, batch));
+        if (!allGatesAtOnce) gate(3, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
+        Logistic.eval(gates, output, gates, output, n, scratchPhase(cifg ? 2 : 3, batch));
         if (tanh) {
             Tanh.eval(c, cOff, hidden, 0, n);
-            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(output[i] * hidden[i]);
+            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(gates[output + i] * hidden[i]);
         } else {
-            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(output[i] * cfg.activation().apply(c[cOff + i]));
+            for (int i = 0; i < n; i++) {
+                hidden[i] = TfliteMath.ftz(gates[output + i] * cfg.activation().apply(c[cOff + i]));
+            }
         }
 
         int out = cfg.outputSize();
@@ -341,19 +391,58 @@ public final class Lstm {
         System.arraycopy(h, hOff, y, yOff, rows * out);
     }
 
-    /** acc = bias, + W·x (unless x is all zeros), + R·h, + peephole·c: the gate before its activation. */
-    private void gate(int index, float[] acc, float[] x, int xOff, boolean zeroInput,
+    /**
+     * The fused products ({@link #fusesGateProducts}), one row: {@code gates [4 * cells]} = for the gates i, f, c, o
+     * at once, bias + W·x (unless x is all zeros) + R·h, each unit as {@link #accumulateProduct} computes it.
+     */
+    private void allGateSums(float[] x, int xOff, boolean zeroInput, float[] h, int hOff) {
+        int cells = cfg.cells(), units = 4 * cells;
+        for (int i = 0; i < 4; i++) System.arraycopy(gate(i).bias(), gate(i).biasOff(), allBiases, i * cells, cells);
+        float[] acc = allBiases; // [4 * cells]; the GEMV's output must not overlap its accumulator
+        if (!zeroInput) {
+            F32GemvDot4.eval(x, xOff, cfg.inputSize(), packed.inputAllGates, units, allBiases, 0,
+                    -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, gemvOutput, 0, gemvScratch);
+            acc = gemvOutput;
+        }
+        F32GemvDot4.eval(h, hOff, cfg.outputSize(), packed.recurrentAllGates, units, acc, 0,
+                -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, gates, 0, gemvScratch);
+    }
+
+    /**
+     * Whether no gate's product needs flushing this step ({@link MatMul#needsFlush}, as {@link #accumulateProduct}
+     * decides per gate): needsFlush only grows as a magnitude shrinks, so the smallest weight of the four gates
+     * decides for all of them. The input product counts only when it runs (x not all zeros).
+     */
+    private boolean noGateProductNeedsFlush(float[] x, int xOff, boolean zeroInput, float[] h, int hOff) {
+        if (!zeroInput && MatMul.needsFlush(smallestOfAllGates(smallestInputWeight),
+                MatMul.smallestNonZeroMagnitude(x, xOff, cfg.inputSize()))) {
+            return false;
+        }
+        return !MatMul.needsFlush(smallestOfAllGates(smallestRecurrentWeight),
+                MatMul.smallestNonZeroMagnitude(h, hOff, cfg.outputSize()));
+    }
+
+    private static float smallestOfAllGates(float[] byGate) {
+        return Math.min(Math.min(byGate[0], byGate[1]), Math.min(byGate[2], byGate[3]));
+    }
+
+    /**
+     * gates[at ..] = bias, + W·x (unless x is all zeros), + R·h, + peephole·c: gate {@code index} before its
+     * activation, {@code [rowsPerStep, cells]} at {@code at}.
+     */
+    private void gate(int index, int at, float[] x, int xOff, boolean zeroInput,
                       float[] h, int hOff, float[] c, int cOff) {
         Gate g = gate(index);
+        float[] acc = gates;
         int cells = cfg.cells();
         if (g.layerNorm() != null) {
-            Arrays.fill(acc, 0, rowsPerStep * cells, 0f); // the bias comes after the normalization
+            Arrays.fill(acc, at, at + rowsPerStep * cells, 0f); // the bias comes after the normalization
         } else {
-            for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, r * cells, cells);
+            for (int r = 0; r < rowsPerStep; r++) System.arraycopy(g.bias(), g.biasOff(), acc, at + r * cells, cells);
         }
         if (!zeroInput) {
             accumulateProduct(g.inputWeights(), g.inputWeightsOff(), packed == null ? null : packed.input[index],
-                    cfg.inputSize(), smallestInputWeight[index], x, xOff, acc, 0, cells);
+                    cfg.inputSize(), smallestInputWeight[index], x, xOff, acc, at, cells);
         }
         if (cfg.diagonalRecurrent()) {
             // TFLite's VectorBatchVectorCwiseProductAccumulate: acc += r * h, elementwise (outputSize == cells).
@@ -362,24 +451,24 @@ public final class Lstm {
                     int i = r * cells + j;
                     float product = TfliteMath.ftz(TfliteMath.ftz(g.recurrentWeights()[g.recurrentWeightsOff() + j])
                             * TfliteMath.ftz(h[hOff + i]));
-                    acc[i] = TfliteMath.ftz(TfliteMath.ftz(acc[i]) + product);
+                    acc[at + i] = TfliteMath.ftz(TfliteMath.ftz(acc[at + i]) + product);
                 }
             }
         } else {
             accumulateProduct(g.recurrentWeights(), g.recurrentWeightsOff(), packed == null ? null : packed.recurrent[index],
-                    cfg.outputSize(), smallestRecurrentWeight[index], h, hOff, acc, 0, cells);
+                    cfg.outputSize(), smallestRecurrentWeight[index], h, hOff, acc, at, cells);
         }
         if (g.peephole() != null) {
             for (int r = 0; r < rowsPerStep; r++) {
                 for (int j = 0; j < cells; j++) {
                     int i = r * cells + j;
                     float p = TfliteMath.ftz(g.peephole()[g.peepholeOff() + j]);
-                    acc[i] = TfliteMath.ftz(TfliteMath.ftz(acc[i]) + TfliteMath.ftz(p * c[cOff + i]));
+                    acc[at + i] = TfliteMath.ftz(TfliteMath.ftz(acc[at + i]) + TfliteMath.ftz(p * c[cOff + i]));
                 }
             }
         }
         if (g.layerNorm() != null) {
-            for (int r = 0; r < rowsPerStep; r++) layerNormalize(acc, r * cells, cells, g);
+            for (int r = 0; r < rowsPerStep; r++) layerNormalize(acc, at + r * cells, cells, g);
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * DAZ, so both operands are read with subnormals as signed zeros and the kept value is the read
  * one: {@code max(1e-40, -1)} is +0.0 (a single reduced element is copied untouched).
  *
- * <p>Tables as in {@link Sum}. An empty reduction gives the type's lowest value (-FLT_MAX, not
+ * <p>Tables as in {@link Sum}. Outputs whose inputs start at consecutive positions have a vector kernel,
+ * {@link org.tfl4j.kernels.simd.F32ReduceMaxLanes}. An empty reduction gives the type's lowest value (-FLT_MAX, not
  * -infinity; {@code Integer.MIN_VALUE}).
  */
 public final class ReduceMax {
@@ -19,16 +20,18 @@ public final class ReduceMax {
 
     public static void float32(float[] x, int xOffset, float[] out, int outOffset,
                                int[] outerBase, int[] reducedOffsets) {
-        for (int o = 0; o < outerBase.length; o++) {
-            int base = xOffset + outerBase[o];
-            float m = x[base + reducedOffsets[0]];
-            for (int r = 1; r < reducedOffsets.length; r++) {
-                float current = TfliteMath.ftz(m);
-                float v = TfliteMath.ftz(x[base + reducedOffsets[r]]);
-                m = current > v ? current : v;
-            }
-            out[outOffset + o] = m;
+        for (int o = 0; o < outerBase.length; o++) out[outOffset + o] = float32At(x, xOffset + outerBase[o], reducedOffsets);
+    }
+
+    /** One output: the running maximum of {@code x[base + reducedOffsets[r]]} (not empty). */
+    public static float float32At(float[] x, int base, int[] reducedOffsets) {
+        float m = x[base + reducedOffsets[0]];
+        for (int r = 1; r < reducedOffsets.length; r++) {
+            float current = TfliteMath.ftz(m);
+            float v = TfliteMath.ftz(x[base + reducedOffsets[r]]);
+            m = current > v ? current : v;
         }
+        return m;
     }
 
     public static void int32(int[] x, int xOffset, int[] out, int outOffset, int[] outerBase, int[] reducedOffsets) {
