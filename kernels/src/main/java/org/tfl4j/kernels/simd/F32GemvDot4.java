@@ -41,9 +41,12 @@ public final class F32GemvDot4 {
         return (depth & ~3) * LANES;
     }
 
-    /** Floats in the packed form of a {@code [units, depth]} matrix: {@code [ceil(units / L), depth, L]}. */
+    /**
+     * Floats in the packed form of a {@code [units, depth]} matrix: {@code [ceil(units / L), depth, L]}, then one float,
+     * the largest weight magnitude (+inf when a weight is not finite), for the proof that the clamp changes nothing.
+     */
     public static int packedSize(int units, int depth) {
-        return blocks(units) * depth * LANES;
+        return blocks(units) * depth * LANES + 1;
     }
 
     private static int blocks(int units) {
@@ -60,7 +63,8 @@ public final class F32GemvDot4 {
     /**
      * Packs {@code w [units, depth]} into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
      * {@code [o / L][k][o % L]}. The lanes of the last block past {@code units} are zeros (the units of a
-     * last, partial block run the scalar {@link #unit}, so the padding is never read).
+     * last, partial block run the scalar {@link #unit}, so the padding is never read). The last float is the largest
+     * {@code |w|}, +inf if a weight is infinite or NaN.
      */
     public static void pack(float[] w, int wOff, int units, int depth, float[] packed) {
         int size = packedSize(units, depth);
@@ -69,10 +73,16 @@ public final class F32GemvDot4 {
                     + " for [" + units + ", " + depth + "] at " + LANES + " lanes");
         }
         Arrays.fill(packed, 0, size, 0f);
+        float largest = 0f;
         for (int o = 0; o < units; o++) {
             int base = (o / LANES) * depth * LANES + o % LANES;
-            for (int k = 0; k < depth; k++) packed[base + k * LANES] = w[wOff + o * depth + k];
+            for (int k = 0; k < depth; k++) {
+                float v = w[wOff + o * depth + k];
+                packed[base + k * LANES] = v;
+                largest = Float.isFinite(v) ? Math.max(largest, Math.abs(v)) : Float.POSITIVE_INFINITY;
+            }
         }
+        packed[size - 1] = largest;
     }
 
     /**
@@ -116,11 +126,30 @@ public final class F32GemvDot4 {
             broadcastInput(x, xOff, depth & ~3, scratch);
             reducedPartialSums(scratch, depth, packed, wholeBlocks, y, yOff);
             if ((depth & 3) != 0) addLastTerms(x, xOff, depth, packed, wholeBlocks, y, yOff);
-            biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
+            if (bias != null || !clampChangesNothing(x, xOff, depth, packed[packedSize(units, depth) - 1], actMin, actMax)) {
+                biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
+            }
         }
         for (int o = wholeBlocks * LANES; o < units; o++) {
             y[yOff + o] = unit(x, xOff, depth, packed, o, bias, biasOff, actMin, actMax);
         }
+    }
+
+    /**
+     * True when clamping the sums to {@code [actMin, actMax]} cannot change one: no fused activation
+     * ({@code ±FLT_MAX}) and every sum provably finite. Each of the {@code depth} products is at most
+     * {@code W X (1 + 2^-24)} ({@code W}, {@code X} the largest weight and input magnitudes), and float additions of
+     * such terms stay below their exact sum times {@code (1 + 2^-24)^(depth + 2)}, under 2 for any depth up to 2^20;
+     * so {@code 2 depth W X < FLT_MAX} keeps every sum below FLT_MAX. A NaN sum passes the clamp unchanged; an
+     * infinite or NaN input or weight fails the test. The label table's FULLY_CONNECTED (no bias, no activation)
+     * then skips the pass that re-reads its 3953 outputs.
+     */
+    private static boolean clampChangesNothing(float[] x, int xOff, int depth, float largestWeight, float actMin,
+                                               float actMax) {
+        if (actMin != -TfliteMath.FLT_MAX || actMax != TfliteMath.FLT_MAX || depth > 1 << 20) return false;
+        float largestInput = 0f;
+        for (int k = 0; k < depth; k++) largestInput = Math.max(largestInput, Math.abs(x[xOff + k])); // NaN stays NaN
+        return 2.0 * depth * largestWeight * largestInput < TfliteMath.FLT_MAX; // false for NaN and infinity
     }
 
     /** {@code scratch[k * L + lane] = x[k]} for {@code k < depth4}. */

@@ -166,6 +166,33 @@ class F32GemvDot4Test {
         }
     }
 
+    /**
+     * Without bias and activation the vector kernel skips its clamp pass only when no sum can overflow; sums that do
+     * overflow still become ±FLT_MAX (hand-computed: 4 products of ±3e38 * 2 are ±inf), and so do sums of an
+     * infinite input.
+     */
+    @Test
+    void sumsThatOverflowAreStillClampedWithoutBiasOrActivation() {
+        int depth = 4;
+        for (int units : new int[] {2, 8, 17, 33}) {
+            float[] w = new float[units * depth];
+            for (int o = 0; o < units; o++) Arrays.fill(w, o * depth, (o + 1) * depth, (o & 1) == 0 ? 3e38f : -3e38f);
+            float[] packed = F32GemvDot4.pack(w, 0, units, depth);
+            for (float[] x : new float[][] {{2f, 2f, 2f, 2f}, {Float.POSITIVE_INFINITY, 0.5f, 0.5f, 0.5f}}) {
+                for (int kernel = 0; kernel < KERNELS.length; kernel++) {
+                    float[] y = guarded(units);
+                    KERNELS[kernel].run(x, 0, depth, packed, units, null, 0, -MAX, MAX, y, GUARD, nanScratch(depth));
+                    for (int o = 0; o < units; o++) {
+                        float expected = (o & 1) == 0 ? MAX : -MAX;
+                        assertEquals(expected, y[GUARD + o], KERNEL_NAMES[kernel] + " units " + units + " x[0] " + x[0]
+                                + ": unit " + o);
+                    }
+                    assertGuardsIntact(y, units, KERNEL_NAMES[kernel] + " overflow");
+                }
+            }
+        }
+    }
+
     /** The clamp keeps C++'s comparisons: NaN and -0 pass, +inf becomes FLT_MAX under RELU. */
     @Test
     void theClampTreatsNanZeroAndInfinityAsTflite() {
@@ -200,8 +227,8 @@ class F32GemvDot4Test {
     @Test
     void packedLayoutAndSize() {
         int lanes = VectorWidth.FLOATS.length();
-        assertEquals(lanes * 5, F32GemvDot4.packedSize(1, 5));
-        assertEquals(2 * lanes * 3, F32GemvDot4.packedSize(lanes + 1, 3));
+        assertEquals(lanes * 5 + 1, F32GemvDot4.packedSize(1, 5));
+        assertEquals(2 * lanes * 3 + 1, F32GemvDot4.packedSize(lanes + 1, 3));
         int units = lanes + 2, depth = 3;
         float[] w = new float[units * depth];
         for (int i = 0; i < w.length; i++) w[i] = i + 1;
