@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One-row FULLY_CONNECTED product at the MovieLens models' sizes ({@code depth x units}: the label tables 16x3953 and
- * 32x3953, the LSTM's 16x16 and 64x16 gate products, a 256x32 dense layer): the SIMD GEMV {@link F32GemvDot4} against
+ * 32x3953, the LSTM's gate products one gate at a time (16x16) and its four gates at once (16x64), a 64x16 and a
+ * 256x32 dense layer): the SIMD GEMV {@link F32GemvDot4} against
  * its scalar twin on the same packed weights and against {@link FullyConnected}'s scalar path on the plain weights.
  * All three give the same bits (checked in setup). The vector width is {@code -Dtfl4j.vectorBits} (add it with
  * {@code -jvmArgsAppend}).
@@ -37,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 public class GemvBenchmark {
 
-    @Param({"16x3953", "32x3953", "16x16", "64x16", "256x32"})
+    @Param({"16x3953", "32x3953", "16x16", "16x64", "64x16", "256x32"})
     public String depthXunits;
 
     private int depth;
