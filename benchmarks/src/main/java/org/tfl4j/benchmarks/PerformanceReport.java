@@ -310,12 +310,14 @@ public final class PerformanceReport {
             + "- **TOPK_V2** (k = 100 of 3953): a threshold from a 1-in-8 sample, one vector pass collecting the ~1.5-2 k scores\n"
             + "  that reach it, a partial sort of those; exact for any row (a row with NaN takes the replay of TFLite's heap).\n"
             + "  Its time goes to the collecting pass's per-candidate work and the sort, both data-dependent.\n"
-            + "- **UNIDIRECTIONAL_SEQUENCE_LSTM** (rnn): 10 dependent steps, each four gates' products (16 x 16) and Eigen's\n"
-            + "  logistic and tanh in TFLite's order: short, serial work.\n"
+            + "- **UNIDIRECTIONAL_SEQUENCE_LSTM** (rnn): 10 dependent steps, each the four gates' products (two 64 x 16\n"
+            + "  GEMVs, the gates stacked), Eigen's logistic and tanh and the cell update in TFLite's order: short, serial work.\n"
             + "- **CONV_2D** (cnn-genre, four convolutions, 16K to 66K multiply-adds each): the same lanes-across-channels\n"
             + "  kernels in TFLite's GEMM or GEMV order.\n"
             + "- Everything else (gathers, masks, pooling, small FCs, LOGISTIC on 100 values, RESHAPE as a no-op) is about\n"
-            + "  1 µs per model in all.\n\n";
+            + "  1 µs per model in all (2 µs for cnn-genre's two branches).\n"
+            + "- Run to run: a JMH fork's JIT decisions move a median by up to about 1 µs; each row merges two forks. On bow\n"
+            + "  and rnn, `tfl4j` and `tfl4j-numerics4t` run the same ops, so their difference shows that noise.\n\n";
 
     /** "yes", or what misses the target, or what was not measured. */
     static String verdict(Double ratio, Double bytesPerOp) {
