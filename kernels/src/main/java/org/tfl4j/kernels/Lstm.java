@@ -1,6 +1,7 @@
 package org.tfl4j.kernels;
 
 import org.tfl4j.kernels.simd.F32GemvDot4;
+import org.tfl4j.kernels.simd.F32LstmCellLanes;
 
 import java.util.Arrays;
 
@@ -351,19 +352,13 @@ public final class Lstm {
         if (tanh) Tanh.eval(gates, cell, gates, cell, n); // Eigen's packet and scalar tanh agree, so no phase matters
         else for (int i = 0; i < n; i++) gates[cell + i] = cfg.activation().apply(gates[cell + i]);
 
-        for (int i = 0; i < n; i++) {
-            float kept = TfliteMath.ftz(gates[forget + i] * c[cOff + i]);
-            float inputScale = cifg ? TfliteMath.ftz(1.0f - gates[forget + i]) : gates[input + i];
-            float added = TfliteMath.ftz(gates[cell + i] * inputScale);
-            float next = TfliteMath.ftz(kept + added);
-            c[cOff + i] = cfg.cellClip() > 0 ? clip(next, cfg.cellClip()) : next;
-        }
+        F32LstmCellLanes.updateCell(gates, forget, input, cell, cifg, c, cOff, n, cfg.cellClip());
 
         if (!allGatesAtOnce) gate(3, output, x, xOff, zeroInput, h, hOff, c, cOff); // peephole sees the new c
         Logistic.eval(gates, output, gates, output, n, scratchPhase(cifg ? 2 : 3, batch));
         if (tanh) {
             Tanh.eval(c, cOff, hidden, 0, n);
-            for (int i = 0; i < n; i++) hidden[i] = TfliteMath.ftz(gates[output + i] * hidden[i]);
+            F32LstmCellLanes.gateOutput(gates, output, hidden, 0, hidden, 0, n);
         } else {
             for (int i = 0; i < n; i++) {
                 hidden[i] = TfliteMath.ftz(gates[output + i] * cfg.activation().apply(c[cOff + i]));
