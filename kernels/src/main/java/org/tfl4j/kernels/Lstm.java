@@ -300,6 +300,7 @@ public final class Lstm {
     public void eval(float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, float[] y, int yOff) {
         int in = cfg.inputSize(), out = cfg.outputSize(), batches = cfg.batches(), steps = cfg.steps();
         if (!constantWeights) measureWeights();
+        if (fusedGates) stackBiases(); // the fused products' first accumulator, the same for every step
         if (cfg.timeMajor()) {
             for (int t = 0; t < steps; t++) {
                 step(x, xOff + t * batches * in, h, hOff, c, cOff, y, yOff + t * batches * out, 0);
@@ -378,7 +379,7 @@ public final class Lstm {
             accumulateProduct(projection.weights(), projection.weightsOff(), packed == null ? null : packed.projection,
                     cells, smallestProjectionWeight, hidden, 0, h, hOff, out);
             if (cfg.projClip() > 0) {
-                for (int i = 0; i < rows * out; i++) h[hOff + i] = clip(h[hOff + i], cfg.projClip());
+                for (int i = 0; i < rows * out; i++) h[hOff + i] = TfliteMath.clip(h[hOff + i], cfg.projClip());
             }
         } else {
             System.arraycopy(hidden, 0, h, hOff, n);
@@ -392,7 +393,6 @@ public final class Lstm {
      */
     private void allGateSums(float[] x, int xOff, boolean zeroInput, float[] h, int hOff) {
         int cells = cfg.cells(), units = 4 * cells;
-        for (int i = 0; i < 4; i++) System.arraycopy(gate(i).bias(), gate(i).biasOff(), allBiases, i * cells, cells);
         float[] acc = allBiases; // [4 * cells]; the GEMV's output must not overlap its accumulator
         if (!zeroInput) {
             F32GemvDot4.eval(x, xOff, cfg.inputSize(), packed.inputAllGates, units, allBiases, 0,
@@ -401,6 +401,12 @@ public final class Lstm {
         }
         F32GemvDot4.eval(h, hOff, cfg.outputSize(), packed.recurrentAllGates, units, acc, 0,
                 -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, gates, 0, gemvScratch);
+    }
+
+    /** {@code allBiases [4 * cells]} = the biases of the gates i, f, c, o, one after another. */
+    private void stackBiases() {
+        int cells = cfg.cells();
+        for (int i = 0; i < 4; i++) System.arraycopy(gate(i).bias(), gate(i).biasOff(), allBiases, i * cells, cells);
     }
 
     /**
@@ -533,11 +539,6 @@ public final class Lstm {
     private int scratchPhase(int slot, int batch) {
         int offset = slot * cfg.batches() * cfg.cells() + (cfg.timeMajor() ? 0 : batch * cfg.cells());
         return offset & 3;
-    }
-
-    /** TFLite's CwiseClipping: {@code std::max(std::min(limit, v), -limit)} (a NaN becomes +limit). */
-    private static float clip(float v, float limit) {
-        return TfliteMath.stdMax(TfliteMath.stdMin(limit, v), -limit);
     }
 
     /** TFLite's IsZeroVector under DAZ: subnormals compare equal to zero. */

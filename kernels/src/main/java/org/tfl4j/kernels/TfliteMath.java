@@ -39,6 +39,11 @@ public final class TfliteMath {
         return (a < b) ? b : a;
     }
 
+    /** TFLite's CwiseClipping: {@code std::max(std::min(limit, v), -limit)} (a NaN becomes +limit). */
+    public static float clip(float v, float limit) {
+        return stdMax(stdMin(limit, v), -limit);
+    }
+
     /**
      * TFLite's fused-activation clamp {@code min(max(v, lo), hi)} (ActivationFunctionWithMinMax; Eigen's
      * cwiseMin/cwiseMax give the same for lo &lt;= hi). With [0, FLT_MAX] (RELU) this is

@@ -11,8 +11,8 @@ import org.tfl4j.kernels.TfliteMath;
  * CIFG and the clip only for a positive cell clip, and the output gating {@code h = ftz(o * t)}.
  *
  * <p>Each lane does the scalar steps in their order, a multiply then an add (no FMA); the flush is
- * {@link TfliteMath#ftz} per lane (a subnormal becomes a zero of its sign) and the clip keeps C++'s
- * {@code std::max(std::min(limit, v), -limit)} comparisons (a NaN becomes the limit, as in TFLite).
+ * {@link TfliteMath#ftz} per lane (a subnormal becomes a zero of its sign) and the clip is {@link TfliteMath#clip}'s
+ * comparisons lane by lane (a NaN becomes the limit, as in TFLite).
  */
 public final class F32LstmCellLanes {
     private F32LstmCellLanes() {}
@@ -80,7 +80,7 @@ public final class F32LstmCellLanes {
         float inputScale = cifg ? TfliteMath.ftz(1.0f - gates[f]) : gates[in];
         float added = TfliteMath.ftz(gates[g] * inputScale);
         float next = TfliteMath.ftz(kept + added);
-        return cellClip > 0 ? TfliteMath.stdMax(TfliteMath.stdMin(cellClip, next), -cellClip) : next;
+        return cellClip > 0 ? TfliteMath.clip(next, cellClip) : next;
     }
 
     /**

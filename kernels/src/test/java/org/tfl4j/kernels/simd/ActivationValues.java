@@ -54,6 +54,11 @@ final class ActivationValues {
         return y;
     }
 
+    /** Flush to zero written out independently of the kernels: a subnormal becomes a zero of its sign. */
+    static float flushed(float v) {
+        return Float.isNaN(v) || Math.abs(v) >= Float.MIN_NORMAL ? v : (Float.floatToRawIntBits(v) < 0 ? -0f : 0f);
+    }
+
     static String show(float v) {
         return v + " (0x" + Integer.toHexString(Float.floatToRawIntBits(v)) + ")";
     }

@@ -88,7 +88,7 @@ class F32LstmCellLanesTest {
                     OUTPUTS[k].run(gates, 2, t, 1, h, GUARD, n);
                     String what = NAMES[k] + " gateOutput n " + n;
                     for (int i = 0; i < n; i++) {
-                        float expected = flush(gates[2 + i] * t[1 + i]);
+                        float expected = ActivationValues.flushed(gates[2 + i] * t[1 + i]);
                         if (!same(h[GUARD + i], expected, nans(gates[2 + i], t[1 + i]))) {
                             fail(what + ": h " + i + " is " + ActivationValues.show(h[GUARD + i]) + ", expected "
                                     + ActivationValues.show(expected));
@@ -98,7 +98,7 @@ class F32LstmCellLanesTest {
                     float[] inPlace = t.clone(); // h = t, as Lstm calls it
                     OUTPUTS[k].run(gates, 2, inPlace, 1, inPlace, 1, n);
                     for (int i = 0; i < n; i++) {
-                        if (!same(inPlace[1 + i], flush(gates[2 + i] * t[1 + i]), nans(gates[2 + i], t[1 + i]))) {
+                        if (!same(inPlace[1 + i], ActivationValues.flushed(gates[2 + i] * t[1 + i]), nans(gates[2 + i], t[1 + i]))) {
                             fail(what + " in place: h " + i);
                         }
                     }
@@ -121,18 +121,14 @@ class F32LstmCellLanesTest {
 
     /** TFLite's cell update, written out independently of the kernels. */
     private static float cell(float f, float in, float g, boolean cifg, float c, float cellClip) {
-        float kept = flush(f * c);
-        float scale = cifg ? flush(1.0f - f) : in;
-        float next = flush(kept + flush(g * scale));
+        float kept = ActivationValues.flushed(f * c);
+        float scale = cifg ? ActivationValues.flushed(1.0f - f) : in;
+        float next = ActivationValues.flushed(kept + ActivationValues.flushed(g * scale));
         if (cellClip > 0) {
             float m = next < cellClip ? next : cellClip;   // std::min(limit, v): NaN gives the limit
             next = m < -cellClip ? -cellClip : m;          // std::max(m, -limit)
         }
         return next;
-    }
-
-    private static float flush(float v) {
-        return Float.isNaN(v) || Math.abs(v) >= Float.MIN_NORMAL ? v : (Float.floatToRawIntBits(v) < 0 ? -0f : 0f);
     }
 
     private static void assertGuards(float[] y, int n, String what) {

@@ -83,13 +83,9 @@ class F32ReduceMaxLanesTest {
     private static float runningMax(float[] x, int base, int[] offsets) {
         float m = x[base + offsets[0]];
         for (int r = 1; r < offsets.length; r++) {
-            float current = flush(m), v = flush(x[base + offsets[r]]);
+            float current = ActivationValues.flushed(m), v = ActivationValues.flushed(x[base + offsets[r]]);
             m = current > v ? current : v;
         }
         return m;
-    }
-
-    private static float flush(float v) {
-        return Float.isNaN(v) || Math.abs(v) >= Float.MIN_NORMAL ? v : (Float.floatToRawIntBits(v) < 0 ? -0f : 0f);
     }
 }
