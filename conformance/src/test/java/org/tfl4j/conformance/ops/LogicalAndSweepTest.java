@@ -2,7 +2,6 @@ package org.tfl4j.conformance.ops;
 
 import org.junit.jupiter.api.Test;
 import org.tfl4j.conformance.OpCase;
-import org.tfl4j.models.TfliteWriter;
 import org.tfl4j.parser.BuiltinOp;
 import org.tfl4j.parser.TensorType;
 
@@ -43,14 +42,7 @@ class LogicalAndSweepTest {
     }
 
     static OpCase andOf(String name, int[] sa, int[] sb, boolean[] a, boolean[] b) {
-        TfliteWriter w = new TfliteWriter();
-        TfliteWriter.Graph g = w.graph("main");
-        int x = g.tensor("a", TensorType.BOOL, sa);
-        int y = g.tensor("b", TensorType.BOOL, sb);
-        int z = g.tensor("and", TensorType.BOOL, LessSweepTest.broadcast(sa, sb));
-        g.op(BuiltinOp.LOGICAL_AND, null, new int[] {x, y}, new int[] {z});
-        g.inputs(x, y).outputs(z);
-        return new OpCase(name, w.toBytes(), new Object[] {a, b});
+        return PredicateCases.of(BuiltinOp.LOGICAL_AND, name, TensorType.BOOL, sa, sb, a, b);
     }
 
     @Test

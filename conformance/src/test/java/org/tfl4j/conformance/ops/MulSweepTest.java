@@ -169,7 +169,7 @@ class MulSweepTest {
         TfliteWriter.Graph g = writer.graph("main");
         int x = g.tensor("a", type, aShape);
         int y = g.tensor("b", type, bShape);
-        int out = g.tensor("out", type, broadcastShape(aShape, bShape));
+        int out = g.tensor("out", type, SweepValues.broadcastShape(aShape, bShape));
         g.op(op, options(op, activation), new int[] {x, y}, new int[] {out});
         g.inputs(x, y).outputs(out);
         return new OpCase(name + " " + Arrays.toString(aShape) + " " + Arrays.toString(bShape) + " act " + activation,
@@ -206,17 +206,6 @@ class MulSweepTest {
         MulOptionsT o = new MulOptionsT();
         o.setFusedActivationFunction(activation);
         return o;
-    }
-
-    static int[] broadcastShape(int[] a, int[] b) {
-        int rank = Math.max(a.length, b.length);
-        int[] out = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            int da = d - (rank - a.length) < 0 ? 1 : a[d - (rank - a.length)];
-            int db = d - (rank - b.length) < 0 ? 1 : b[d - (rank - b.length)];
-            out[d] = da == 1 ? db : da;
-        }
-        return out;
     }
 
     private static float[] concat(float[] a, float[] b) {

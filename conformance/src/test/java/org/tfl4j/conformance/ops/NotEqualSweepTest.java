@@ -2,7 +2,6 @@ package org.tfl4j.conformance.ops;
 
 import org.junit.jupiter.api.Test;
 import org.tfl4j.conformance.OpCase;
-import org.tfl4j.models.TfliteWriter;
 import org.tfl4j.parser.BuiltinOp;
 import org.tfl4j.parser.TensorType;
 
@@ -112,21 +111,7 @@ class NotEqualSweepTest {
     }
 
     static OpCase notEqualOf(String name, TensorType type, int[] sa, int[] sb, Object a, Object b) {
-        int rank = Math.max(sa.length, sb.length);
-        int[] out = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            int da = d - (rank - sa.length) < 0 ? 1 : sa[d - (rank - sa.length)];
-            int db = d - (rank - sb.length) < 0 ? 1 : sb[d - (rank - sb.length)];
-            out[d] = da == 1 ? db : da;
-        }
-        TfliteWriter w = new TfliteWriter();
-        TfliteWriter.Graph g = w.graph("main");
-        int x = g.tensor("a", type, sa);
-        int y = g.tensor("b", type, sb);
-        int z = g.tensor("ne", TensorType.BOOL, out);
-        g.op(BuiltinOp.NOT_EQUAL, null, new int[] {x, y}, new int[] {z});
-        g.inputs(x, y).outputs(z);
-        return new OpCase(name, w.toBytes(), new Object[] {a, b});
+        return PredicateCases.of(BuiltinOp.NOT_EQUAL, name, type, sa, sb, a, b);
     }
 
     @Test

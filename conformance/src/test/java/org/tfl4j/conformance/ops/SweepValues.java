@@ -104,6 +104,18 @@ final class SweepValues {
         }
     }
 
+    /** numpy's broadcast shape of two compatible shapes. */
+    static int[] broadcastShape(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int da = d - (rank - a.length) < 0 ? 1 : a[d - (rank - a.length)];
+            int db = d - (rank - b.length) < 0 ? 1 : b[d - (rank - b.length)];
+            out[d] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
     /** The number of elements of a tensor of this shape. */
     static int count(int... shape) {
         int n = 1;
