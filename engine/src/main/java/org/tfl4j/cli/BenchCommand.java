@@ -21,11 +21,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * {@code tfl4j bench MODEL [IN.npy ...]}: the figures TFLite's {@code benchmark_model} reports, for tfl4j.
  * Initialization (load and prepare the model, create the interpreter), the first inference, a warm-up, timed
- * steady-state runs (average, min, median, p95, max), the memory footprint, and a per-op profile.
+ * steady-state runs (average, min, median, p95, max), the memory footprint, the Java heap allocated per run (op by
+ * op), and a per-op profile.
  *
  * <p>A run is what an application does per inference on the allocation-free path: copy every input in
  * ({@code setInput} with flat arrays) and {@code invoke}. Inputs are copied every run because an input tensor's
@@ -48,6 +50,8 @@ final class BenchCommand {
     static final double MAX_SECONDS = 3600;
     /** Rows of the "top by time" table. */
     static final int TOP_OPS = 10;
+    /** Most runs of the allocation pass (after the profile; it needs no more to tell 0 from a boxed kernel). */
+    static final int ALLOCATION_RUNS = 1000;
 
     static final String USAGE = String.join("\n",
             "Usage: tfl4j bench MODEL [IN0.npy ...] [--runs N] [--min-seconds S] [--warmup-runs N]",
@@ -78,7 +82,9 @@ final class BenchCommand {
             "  --models DIR        folder with the model files (then $TFL4J_MODELS, then ~/.cache/tfl4j/models)",
             "",
             "Memory: 'heap retained' is the used heap after System.gc() once the interpreter exists, minus the",
-            "same before loading: the parsed file, decoded constants, weights packed by the ops, the arenas.");
+            "same before loading: the parsed file, decoded constants, weights packed by the ops, the arenas.",
+            "'allocated' is the Java heap a run allocates in the steady state, op by op (up to " + ALLOCATION_RUNS + " runs after",
+            "the profile): 0 expected; an op with more names the kernel this JVM's JIT compiled into an allocating form.");
 
     private BenchCommand() {}
 
@@ -207,13 +213,14 @@ final class BenchCommand {
                 interpreter.invokeProfiled(nanosByOp);
             }
             List<OpTime> ops = opTimes(model, nanosByOp, count);
+            Allocation allocation = Allocation.measure(interpreter, values, Math.min(count, ALLOCATION_RUNS));
 
             Memory memory = Memory.of(model, fileBytes, heapRetained);
             printText(out, modelFile, model, settings, inputs, initNanos, firstNanos, warmupRuns, warmupNanos, latency,
-                    cutShort, memory, ops);
+                    cutShort, memory, allocation, ops);
             if (settings.json()) {
                 out.println(json(modelFile, fileBytes, settings, inputs, initNanos, firstNanos, warmupRuns, warmupNanos,
-                        latency, cutShort, memory, ops));
+                        latency, cutShort, memory, allocation, ops));
             }
         }
         return 0;
@@ -273,6 +280,42 @@ final class BenchCommand {
         return ops;
     }
 
+    /**
+     * The Java heap each op allocated per run in the steady state (the thread's allocated bytes around each op, over
+     * {@code runs} runs after the profile), or {@code bytesByOp} null when this JVM does not count allocated bytes.
+     * tfl4j allocates nothing per inference; an op that does shows where this JVM's JIT compiled Vector API code
+     * into an allocating form (vectors boxed), which costs time and garbage.
+     */
+    record Allocation(int runs, long[] bytesByOp) {
+        static Allocation measure(Interpreter interpreter, Object[] values, int runs) {
+            if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                    || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
+                return new Allocation(0, null);
+            }
+            LongSupplier meter = threads::getCurrentThreadAllocatedBytes;
+            long[] bytesByOp = new long[interpreter.opCount()];
+            for (int i = 0; i < runs; i++) {
+                for (int k = 0; k < values.length; k++) interpreter.setInput(k, values[k]);
+                interpreter.invokeProfiled(bytesByOp, meter);
+            }
+            return new Allocation(runs, bytesByOp);
+        }
+
+        boolean measured() {
+            return bytesByOp != null && runs > 0;
+        }
+
+        double perRun(int op) {
+            return (double) bytesByOp[op] / runs;
+        }
+
+        double totalPerRun() {
+            double total = 0;
+            for (int op = 0; op < bytesByOp.length; op++) total += perRun(op);
+            return total;
+        }
+    }
+
     /** Sizes in bytes: the file, the distinct constant tensors the ops read, the arenas, the measured heap. */
     record Memory(long fileBytes, long constantBytes, int constantTensors, long arenaBytes, long heapRetained) {
         static Memory of(Model model, long fileBytes, long heapRetained) {
@@ -313,7 +356,7 @@ final class BenchCommand {
 
     private static void printText(PrintStream out, Path modelFile, Model model, Settings settings, BenchInputs.Inputs inputs,
                                   long initNanos, long firstNanos, int warmupRuns, long warmupNanos, Latency latency,
-                                  boolean cutShort, Memory memory, List<OpTime> ops) {
+                                  boolean cutShort, Memory memory, Allocation allocation, List<OpTime> ops) {
         out.printf(Locale.ROOT, "model      %s (%,d bytes, %d ops)%n", modelFile, memory.fileBytes(), ops.size());
         out.printf(Locale.ROOT, "runtime    JDK %s, %s, TFLite arithmetic of %s%n", jdk(), VectorWidth.describe(),
                 settings.threads() == 1 ? "1 thread" : settings.threads() + " threads");
@@ -330,6 +373,19 @@ final class BenchCommand {
                 memory.heapRetained());
         out.printf(Locale.ROOT, "           model file %,d bytes, constant data %,d bytes in %d tensors, arenas %,d bytes%n",
                 memory.fileBytes(), memory.constantBytes(), memory.constantTensors(), memory.arenaBytes());
+        if (allocation.measured()) {
+            out.printf(Locale.ROOT, "allocated  %,.1f bytes per run (Java heap the thread allocated around each op, %,d runs after the%n",
+                    allocation.totalPerRun(), allocation.runs());
+            out.printf(Locale.ROOT, "           profile; 0 expected: more means this JVM's JIT left vector code allocating)%n");
+            for (OpTime o : ops) {
+                if (allocation.perRun(o.index()) > 0) {
+                    out.printf(Locale.ROOT, "           op %d %s: %,.1f bytes per run%n", o.index(), o.op(),
+                            allocation.perRun(o.index()));
+                }
+            }
+        } else {
+            out.printf(Locale.ROOT, "allocated  not measured (this JVM does not count allocated bytes per thread)%n");
+        }
 
         double total = 0;
         for (OpTime o : ops) total += o.avgNanos();
@@ -388,14 +444,16 @@ final class BenchCommand {
 
     private static String json(Path modelFile, long fileBytes, Settings settings, BenchInputs.Inputs inputs, long initNanos,
                                long firstNanos, int warmupRuns, long warmupNanos, Latency latency, boolean cutShort,
-                               Memory memory, List<OpTime> ops) {
+                               Memory memory, Allocation allocation, List<OpTime> ops) {
         double total = 0;
         for (OpTime o : ops) total += o.avgNanos();
         StringBuilder array = new StringBuilder("[");
         for (OpTime o : ops) {
             if (array.length() > 1) array.append(',');
-            array.append(new JsonLine().put("index", o.index()).put("op", o.op()).put("output", o.output())
-                    .put("avg_us", us(o.avgNanos()), 3).put("percent", percent(o.avgNanos(), total), 2));
+            JsonLine op = new JsonLine().put("index", o.index()).put("op", o.op()).put("output", o.output())
+                    .put("avg_us", us(o.avgNanos()), 3).put("percent", percent(o.avgNanos(), total), 2);
+            if (allocation.measured()) op.put("allocated_bytes_per_run", allocation.perRun(o.index()), 1);
+            array.append(op);
         }
         array.append(']');
         JsonLine j = new JsonLine()
@@ -425,7 +483,11 @@ final class BenchCommand {
                 .put("memory_bytes", memory.heapRetained())
                 .put("memory_measure", "used heap after System.gc(), after init minus before loading")
                 .put("constant_bytes", memory.constantBytes())
-                .put("arena_bytes", memory.arenaBytes())
+                .put("arena_bytes", memory.arenaBytes());
+        if (allocation.measured()) {
+            j.put("allocated_bytes_per_run", allocation.totalPerRun(), 1).put("allocation_runs", allocation.runs());
+        }
+        j
                 .put("profile_runs", latency.count())
                 .put("profile_total_us", us(total), 3)
                 .putRaw("ops", array.toString());

@@ -16,6 +16,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a {@code .tflite} model, with the surface of TFLite's Java {@code Interpreter}.
@@ -364,19 +365,29 @@ public final class Interpreter implements AutoCloseable {
      * {@code tfl4j bench}. Allocates nothing; the timer calls add some tens of nanoseconds per op.
      */
     public void invokeProfiled(long[] nanosByOp) {
+        invokeProfiled(nanosByOp, System::nanoTime);
+    }
+
+    /**
+     * {@link #invoke()} that also adds to {@code amountsByOp[i]} how much {@code meter} grew while op {@code i} ran:
+     * with {@code System::nanoTime} its wall time, with the thread's allocated bytes
+     * ({@code com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes}) the Java heap it allocated, which
+     * names the op whose code the JIT compiled into an allocating form. Allocates nothing beyond what the meter does.
+     */
+    public void invokeProfiled(long[] amountsByOp, LongSupplier meter) {
         ensureOpen();
-        if (nanosByOp.length != nodes.length) {
-            throw new IllegalArgumentException("nanosByOp has length " + nanosByOp.length + ", the model has "
+        if (amountsByOp.length != nodes.length) {
+            throw new IllegalArgumentException("amountsByOp has length " + amountsByOp.length + ", the model has "
                     + nodes.length + " ops");
         }
         checkIds();
         if (!carryVariables) resetVariableTensors();
-        long t0 = System.nanoTime();
+        long before = meter.getAsLong();
         for (int i = 0; i < nodes.length; i++) {
             nodes[i].run();
-            long t1 = System.nanoTime();
-            nanosByOp[i] += t1 - t0;
-            t0 = t1;
+            long after = meter.getAsLong();
+            amountsByOp[i] += after - before;
+            before = after;
         }
     }
 

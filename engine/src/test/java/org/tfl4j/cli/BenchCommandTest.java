@@ -41,7 +41,8 @@ class BenchCommandTest {
 
     private static final List<String> REQUIRED_KEYS = List.of("model", "jdk", "vector_width", "threads", "input_source",
             "input", "init_ms", "first_us", "warmup_runs", "warmup_avg_us", "runs", "avg_us", "min_us", "median_us",
-            "p95_us", "max_us", "memory_bytes", "constant_bytes", "arena_bytes", "profile_runs", "ops");
+            "p95_us", "max_us", "memory_bytes", "constant_bytes", "arena_bytes", "allocated_bytes_per_run", "allocation_runs",
+            "profile_runs", "ops");
 
     private MainTest.Result run(Map<String, String> env, List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -101,6 +102,7 @@ class BenchCommandTest {
         assertTrue(text.matches("(?s).*\nmemory     heap retained -?[0-9,]+ bytes .*"), text);
         assertTrue(text.contains("constant data 552,640 bytes in 18 tensors, arenas "
                 + String.format(java.util.Locale.ROOT, "%,d", model.arenaBytes()) + " bytes\n"), text);
+        assertTrue(text.matches("(?s).*\nallocated  [0-9,.]+ bytes per run \\(Java heap the thread allocated around each op, 20 runs .*"), text);
         assertTrue(text.contains("per-op profile: 20 runs of invokeProfiled"), text);
         assertTrue(text.matches("(?s).*\n +13  FULLY_CONNECTED  float32\\[1,3953\\] +[0-9.]+ +[0-9.]+ +[0-9.]+\n.*"), text);
         assertTrue(text.matches("(?s).*\n +15  TOPK_V2 +float32\\[100\\], int32\\[100\\] +[0-9.]+.*"), text);
@@ -142,6 +144,15 @@ class BenchCommandTest {
             percent += number(op, "percent");
         }
         assertEquals(100, percent, 0.5);
+        // The allocation pass: as many runs as were timed (at most 1000), the total the sum of the ops' figures.
+        assertEquals(20, j.get("allocation_runs").getAsInt());
+        double allocated = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            double opBytes = number(ops.get(i).getAsJsonObject(), "allocated_bytes_per_run");
+            assertTrue(opBytes >= 0, ops.get(i).toString());
+            allocated += opBytes;
+        }
+        assertEquals(number(j, "allocated_bytes_per_run"), allocated, 0.05 * ops.size() + 1e-9);
 
         // The text's average is the JSON's, rounded.
         Matcher m = Pattern.compile("\n +avg ([0-9,.]+)  min").matcher(text);

@@ -43,6 +43,33 @@ class InterpreterTest {
     private static final float[] Y = {1.5f, 6, 18, -6, 1.5f, -0f};
 
     @Test
+    void invokeProfiledChargesEachOpWhatTheMeterGrewWhileItRan() {
+        try (Interpreter interp = new Interpreter(chainOfMuls())) {
+            interp.setInput(0, X);
+            // A meter that grows by 1, 10, 100 at the reads that follow ops 0, 1, 2: the profile must give each op its own step.
+            long[] steps = {0, 1, 10, 100};
+            int[] reads = {0};
+            long[] byOp = new long[3];
+            for (int run = 0; run < 2; run++) {
+                long base = run * 111L;
+                reads[0] = 0;
+                interp.invokeProfiled(byOp, () -> {
+                    long sum = base;
+                    for (int i = 0; i <= reads[0]; i++) sum += steps[i];
+                    reads[0]++;
+                    return sum;
+                });
+                assertEquals(4, reads[0], "one read before the ops and one after each");
+            }
+            assertArrayEquals(new long[] {2, 20, 200}, byOp);
+            float[] out = new float[6];
+            interp.getOutput(0, out);
+            assertBitsEqual(Y, out);
+            assertThrows(IllegalArgumentException.class, () -> interp.invokeProfiled(new long[2], System::nanoTime));
+        }
+    }
+
+    @Test
     void runsWithFlatNestedAndBufferInputs() {
         try (Interpreter interp = new Interpreter(chainOfMuls())) {
             float[] out = new float[6];

@@ -58,8 +58,32 @@ abstract class ZeroAllocationTest {
                 long baseline = measure(threads, () -> { }, 500);
                 best = Math.min(best, measure(threads, inference, 500) - baseline);
             }
-            assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of " + round + " rounds)");
+            String where = best == 0 ? "" : "; " + allocatingOps(interp, threads, inference);
+            assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of " + round + " rounds)" + where);
         }
+    }
+
+    /**
+     * Which ops allocate, for the failure message: the Java heap each op allocated over 500 runs, measured around
+     * each op ({@link Interpreter#invokeProfiled(long[], java.util.function.LongSupplier)}), with the JVM and the
+     * vector width, since the allocating form is the JIT's choice on that JVM (a kernel whose vectors it boxed).
+     */
+    private static String allocatingOps(Interpreter interp, com.sun.management.ThreadMXBean threads, Runnable inference) {
+        long[] bytesByOp = new long[interp.opCount()];
+        java.util.function.LongSupplier meter = threads::getCurrentThreadAllocatedBytes;
+        for (int i = 0; i < 500; i++) {
+            inference.run(); // the inputs set, as before
+            interp.invokeProfiled(bytesByOp, meter);
+        }
+        StringBuilder ops = new StringBuilder("bytes per run by op:");
+        org.tfl4j.parser.Subgraph g = interp.model().parsed().mainSubgraph();
+        for (int op = 0; op < bytesByOp.length; op++) {
+            if (bytesByOp[op] == 0) continue;
+            ops.append(String.format(java.util.Locale.ROOT, " op %d %s %,.1f;", op,
+                    org.tfl4j.parser.BuiltinOp.name(g.operators().get(op).opcode()), bytesByOp[op] / 500.0));
+        }
+        return ops + " JDK " + Runtime.version() + ", " + org.tfl4j.kernels.simd.VectorWidth.describe()
+                + " (tfl4j bench MODEL shows the same per op)";
     }
 
     private static long measure(com.sun.management.ThreadMXBean threads, Runnable r, int n) {
