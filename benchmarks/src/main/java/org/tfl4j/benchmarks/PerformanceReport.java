@@ -248,14 +248,18 @@ public final class PerformanceReport {
                 .append("escape analysis removes only once the inference is inlined into JMH's hot loop still counts, since the\n")
                 .append("engine's code should not allocate at all. Native TFLite's C++ memory is not Java heap and is not counted.\n")
                 .append("\n")
-                .append("Zero bytes per inference depends on the JIT's type profiles. Many of the kernels' vectors are loop-carried or\n")
-                .append("merged values whose static type is the abstract `FloatVector`; C2 compiles the Vector API calls on them into\n")
-                .append("instructions, and keeps the vectors out of the heap, when the profile it reads names the one vector class the\n")
-                .append("kernels use. Without receiver profiles (`-XX:TypeProfileWidth=0`) the models allocate 1.2 MB (bow), 1.5 MB (cnn),\n")
-                .append("1.6 MB (rnn) and 4.6 MB (cnn-genre) per inference and run 40-60x slower; in a JVM that first ran Vector API code\n")
-                .append("at another width (a profile naming two classes) a cnn-genre recommendation allocated 0.9 MB. One CI run met it from\n")
-                .append("an ordinary start (460 KB per cnn-genre recommendation, steady for 30 s). `tfl4j bench MODEL` prints the bytes a\n")
-                .append("run allocates, op by op, so an application can check its own JVM.\n");
+                .append("Zero bytes per inference does not rest on the JIT's type profiles. Many of the kernels' vectors are loaded,\n")
+                .append("broadcast, loop-carried or merged values whose static type is the abstract `FloatVector`; C2 compiles the Vector\n")
+                .append("API calls on such a value into instructions, and keeps the vector out of the heap, only when it knows the value's\n")
+                .append("class: from the code, or from a type profile that names one vector class. Until the kernels cast those values to\n")
+                .append("their exact class (`VectorWidth.FLOAT_VECTOR`), the profile decided: without receiver profiles\n")
+                .append("(`-XX:TypeProfileWidth=0`) the models allocated 1.2 MB (bow), 1.5 MB (cnn), 1.6 MB (rnn) and 4.6 MB (cnn-genre) per\n")
+                .append("inference and ran 40-60x slower; in a JVM that first ran Vector API code at other widths, a cnn-genre recommendation\n")
+                .append("allocated 0.9 to 4.6 MB; and one CI run saw 460 KB per cnn-genre recommendation, steady for 30 s, from an ordinary\n")
+                .append("start (most likely this; the allocation tests now name the allocating op). With the casts every model allocates\n")
+                .append("nothing in both cases, at the same speed; the engine's allocation\n")
+                .append("tests run a third time with `-XX:TypeProfileWidth=0`. `tfl4j bench MODEL` prints the bytes a run allocates, op by op,\n")
+                .append("so an application can check its own JVM.\n");
         return md.toString();
     }
 

@@ -24,7 +24,9 @@ abstract class ZeroAllocationTest {
     /**
      * Asserts the steady state allocates nothing. Seen on a loaded 2-core machine when the four models ran one after
      * the other in one JVM: the first at 0 bytes, the later ones at a steady 1.3 to 2.6 KB per inference in some runs
-     * (not root-caused yet; a Vector API call the JIT left out of line allocates its vectors).
+     * (a Vector API call the JIT left out of line allocates its vectors; most likely calls it compiled from a type
+     * profile, which the kernels no longer need: see {@code org.tfl4j.kernels.simd}). On failure the message names
+     * the ops that allocate.
      */
     static void assertInferenceAllocatesNothing(String file) {
         Path dir = modelsDir();

@@ -5,6 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.TfliteMath;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Float32 CONV_2D outputs of one or two im2col patches against a constant filter, in the accumulation orders of
  * TFLite's Eigen products ({@link org.tfl4j.kernels.MatMul}), then the bias add and the fused-activation clamp:
@@ -108,26 +110,26 @@ public final class F32ConvChannelLanes {
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) { // four blocks: four independent sums
             int p = block * blockStride; // packed[block][k][*] at p + k * LANES
-            FloatVector s0 = FloatVector.zero(FLOATS), s1 = s0, s2 = s0, s3 = s0;
+            FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
             for (int k = 0; k < depth; k++, p += LANES) {
-                FloatVector xk = FloatVector.broadcast(FLOATS, x[xOff + k]);
-                s0 = s0.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
-                s1 = s1.add(FloatVector.fromArray(FLOATS, packed, p + blockStride).mul(xk));
-                s2 = s2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride).mul(xk));
-                s3 = s3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride).mul(xk));
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride)).mul(xk));
+                s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride)).mul(xk));
+                s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride)).mul(xk));
             }
             int o = block * LANES;
-            s0.intoArray(y, yOff + o);
-            s1.intoArray(y, yOff + o + LANES);
-            s2.intoArray(y, yOff + o + 2 * LANES);
-            s3.intoArray(y, yOff + o + 3 * LANES);
+            FLOAT_VECTOR.cast(s0).intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(s1).intoArray(y, yOff + o + LANES);
+            FLOAT_VECTOR.cast(s2).intoArray(y, yOff + o + 2 * LANES);
+            FLOAT_VECTOR.cast(s3).intoArray(y, yOff + o + 3 * LANES);
         }
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
-            FloatVector s = FloatVector.zero(FLOATS);
-            for (int k = 0; k < depth; k++, p += LANES) s = s.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+            FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
+            for (int k = 0; k < depth; k++, p += LANES) s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
             int o = block * LANES;
-            s.intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(s).intoArray(y, yOff + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
@@ -174,45 +176,45 @@ public final class F32ConvChannelLanes {
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) { // four blocks x two patches: eight independent sums
             int p = block * blockStride;
-            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0; // patch 0
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0; // patch 0
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;                       // patch 1
             for (int k = 0; k < depth; k++, p += LANES) {
-                FloatVector xa = FloatVector.broadcast(FLOATS, x0[x0Off + k]);
-                FloatVector xb = FloatVector.broadcast(FLOATS, x1[x1Off + k]);
-                FloatVector f0 = FloatVector.fromArray(FLOATS, packed, p);
-                FloatVector f1 = FloatVector.fromArray(FLOATS, packed, p + blockStride);
-                FloatVector f2 = FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride);
-                FloatVector f3 = FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride);
-                a0 = a0.add(f0.mul(xa));
-                a1 = a1.add(f1.mul(xa));
-                a2 = a2.add(f2.mul(xa));
-                a3 = a3.add(f3.mul(xa));
-                b0 = b0.add(f0.mul(xb));
-                b1 = b1.add(f1.mul(xb));
-                b2 = b2.add(f2.mul(xb));
-                b3 = b3.add(f3.mul(xb));
+                FloatVector xa = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x0[x0Off + k]));
+                FloatVector xb = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x1[x1Off + k]));
+                FloatVector f0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
+                FloatVector f1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride));
+                FloatVector f2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride));
+                FloatVector f3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride));
+                a0 = FLOAT_VECTOR.cast(a0).add(f0.mul(xa));
+                a1 = FLOAT_VECTOR.cast(a1).add(f1.mul(xa));
+                a2 = FLOAT_VECTOR.cast(a2).add(f2.mul(xa));
+                a3 = FLOAT_VECTOR.cast(a3).add(f3.mul(xa));
+                b0 = FLOAT_VECTOR.cast(b0).add(f0.mul(xb));
+                b1 = FLOAT_VECTOR.cast(b1).add(f1.mul(xb));
+                b2 = FLOAT_VECTOR.cast(b2).add(f2.mul(xb));
+                b3 = FLOAT_VECTOR.cast(b3).add(f3.mul(xb));
             }
             int o = block * LANES;
-            a0.intoArray(y, y0Off + o);
-            a1.intoArray(y, y0Off + o + LANES);
-            a2.intoArray(y, y0Off + o + 2 * LANES);
-            a3.intoArray(y, y0Off + o + 3 * LANES);
-            b0.intoArray(y, y1Off + o);
-            b1.intoArray(y, y1Off + o + LANES);
-            b2.intoArray(y, y1Off + o + 2 * LANES);
-            b3.intoArray(y, y1Off + o + 3 * LANES);
+            FLOAT_VECTOR.cast(a0).intoArray(y, y0Off + o);
+            FLOAT_VECTOR.cast(a1).intoArray(y, y0Off + o + LANES);
+            FLOAT_VECTOR.cast(a2).intoArray(y, y0Off + o + 2 * LANES);
+            FLOAT_VECTOR.cast(a3).intoArray(y, y0Off + o + 3 * LANES);
+            FLOAT_VECTOR.cast(b0).intoArray(y, y1Off + o);
+            FLOAT_VECTOR.cast(b1).intoArray(y, y1Off + o + LANES);
+            FLOAT_VECTOR.cast(b2).intoArray(y, y1Off + o + 2 * LANES);
+            FLOAT_VECTOR.cast(b3).intoArray(y, y1Off + o + 3 * LANES);
         }
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
-            FloatVector a = FloatVector.zero(FLOATS), b = a;
+            FloatVector a = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), b = a;
             for (int k = 0; k < depth; k++, p += LANES) {
-                FloatVector f = FloatVector.fromArray(FLOATS, packed, p);
-                a = a.add(f.mul(x0[x0Off + k]));
-                b = b.add(f.mul(x1[x1Off + k]));
+                FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
+                a = FLOAT_VECTOR.cast(a).add(f.mul(x0[x0Off + k]));
+                b = FLOAT_VECTOR.cast(b).add(f.mul(x1[x1Off + k]));
             }
             int o = block * LANES;
-            a.intoArray(y, y0Off + o);
-            b.intoArray(y, y1Off + o);
+            FLOAT_VECTOR.cast(a).intoArray(y, y0Off + o);
+            FLOAT_VECTOR.cast(b).intoArray(y, y1Off + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, o), bias, biasOff, o, actMin, actMax);
@@ -268,48 +270,48 @@ public final class F32ConvChannelLanes {
         for (; block + 2 <= wholeBlocks; block += 2) { // two blocks x four partial sums: eight independent sums
             int p = block * blockStride;
             int q = p + blockStride;
-            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             int k = 0;
             for (; k < depth4; k += 4, p += 4 * LANES, q += 4 * LANES) {
-                FloatVector x0 = FloatVector.broadcast(FLOATS, x[xOff + k]);
-                FloatVector x1 = FloatVector.broadcast(FLOATS, x[xOff + k + 1]);
-                FloatVector x2 = FloatVector.broadcast(FLOATS, x[xOff + k + 2]);
-                FloatVector x3 = FloatVector.broadcast(FLOATS, x[xOff + k + 3]);
-                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x0));
-                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x1));
-                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x2));
-                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x3));
-                b0 = b0.add(FloatVector.fromArray(FLOATS, packed, q).mul(x0));
-                b1 = b1.add(FloatVector.fromArray(FLOATS, packed, q + LANES).mul(x1));
-                b2 = b2.add(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES).mul(x2));
-                b3 = b3.add(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES).mul(x3));
+                FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 1]));
+                FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 2]));
+                FloatVector x3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 3]));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x1));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x2));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x3));
+                b0 = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(x0));
+                b1 = FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(x1));
+                b2 = FLOAT_VECTOR.cast(b2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(x2));
+                b3 = FLOAT_VECTOR.cast(b3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(x3));
             }
-            FloatVector a = a0.add(a2).add(a1.add(a3));
-            FloatVector b = b0.add(b2).add(b1.add(b3));
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2)).add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2)).add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
             for (; k < depth; k++, p += LANES, q += LANES) {
-                FloatVector xk = FloatVector.broadcast(FLOATS, x[xOff + k]);
-                a = a.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
-                b = b.add(FloatVector.fromArray(FLOATS, packed, q).mul(xk));
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                b = FLOAT_VECTOR.cast(b).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xk));
             }
             int o = block * LANES;
-            a.intoArray(y, yOff + o);
-            b.intoArray(y, yOff + o + LANES);
+            FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(b).intoArray(y, yOff + o + LANES);
         }
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
-            FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             int k = 0;
             for (; k < depth4; k += 4, p += 4 * LANES) {
-                a0 = a0.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
-                a1 = a1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(x[xOff + k + 1]));
-                a2 = a2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(x[xOff + k + 2]));
-                a3 = a3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(x[xOff + k + 3]));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x[xOff + k + 1]));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x[xOff + k + 2]));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x[xOff + k + 3]));
             }
-            FloatVector a = a0.add(a2).add(a1.add(a3));
-            for (; k < depth; k++, p += LANES) a = a.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2)).add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            for (; k < depth; k++, p += LANES) a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
             int o = block * LANES;
-            a.intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
@@ -375,41 +377,41 @@ public final class F32ConvChannelLanes {
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) {
             int base = block * blockStride;
-            FloatVector r0 = FloatVector.zero(FLOATS), r1 = r0, r2 = r0, r3 = r0;
+            FloatVector r0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), r1 = r0, r2 = r0, r3 = r0;
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
-                FloatVector s0 = FloatVector.zero(FLOATS), s1 = s0, s2 = s0, s3 = s0;
+                FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
                 int p = base + start * LANES;
                 for (int k = start; k < end; k++, p += LANES) {
-                    FloatVector xk = FloatVector.broadcast(FLOATS, x[xOff + k]);
-                    s0 = s0.add(FloatVector.fromArray(FLOATS, packed, p).mul(xk));
-                    s1 = s1.add(FloatVector.fromArray(FLOATS, packed, p + blockStride).mul(xk));
-                    s2 = s2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride).mul(xk));
-                    s3 = s3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride).mul(xk));
+                    FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                    s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                    s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride)).mul(xk));
+                    s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride)).mul(xk));
+                    s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride)).mul(xk));
                 }
-                r0 = r0.add(s0);
-                r1 = r1.add(s1);
-                r2 = r2.add(s2);
-                r3 = r3.add(s3);
+                r0 = FLOAT_VECTOR.cast(r0).add(FLOAT_VECTOR.cast(s0));
+                r1 = FLOAT_VECTOR.cast(r1).add(FLOAT_VECTOR.cast(s1));
+                r2 = FLOAT_VECTOR.cast(r2).add(FLOAT_VECTOR.cast(s2));
+                r3 = FLOAT_VECTOR.cast(r3).add(FLOAT_VECTOR.cast(s3));
             }
             int o = block * LANES;
-            r0.intoArray(y, yOff + o);
-            r1.intoArray(y, yOff + o + LANES);
-            r2.intoArray(y, yOff + o + 2 * LANES);
-            r3.intoArray(y, yOff + o + 3 * LANES);
+            FLOAT_VECTOR.cast(r0).intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(r1).intoArray(y, yOff + o + LANES);
+            FLOAT_VECTOR.cast(r2).intoArray(y, yOff + o + 2 * LANES);
+            FLOAT_VECTOR.cast(r3).intoArray(y, yOff + o + 3 * LANES);
         }
         for (; block < wholeBlocks; block++) {
             int base = block * blockStride;
-            FloatVector r = FloatVector.zero(FLOATS);
+            FloatVector r = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
-                FloatVector s = FloatVector.zero(FLOATS);
+                FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
                 int p = base + start * LANES;
-                for (int k = start; k < end; k++, p += LANES) s = s.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
-                r = r.add(s);
+                for (int k = start; k < end; k++, p += LANES) s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                r = FLOAT_VECTOR.cast(r).add(FLOAT_VECTOR.cast(s));
             }
             int o = block * LANES;
-            r.intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(r).intoArray(y, yOff + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, o), bias, biasOff, o, actMin, actMax);
@@ -454,22 +456,22 @@ public final class F32ConvChannelLanes {
      */
     private static void finishBlocks(int wholeBlocks, float[] bias, int biasOff, float actMin, float actMax,
                                      float[] y, int yOff) {
-        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
-        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        FloatVector lo = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMin));
+        FloatVector hi = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMax));
         for (int o = 0, end = wholeBlocks * LANES; o < end; o += LANES) {
-            FloatVector v = FloatVector.fromArray(FLOATS, y, yOff + o);
+            FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, yOff + o));
             if (bias != null) {
                 // TfliteMath.ftz per lane: a subnormal becomes a zero of its sign (v * 0); NaN and inf pass.
-                FloatVector b = FloatVector.fromArray(FLOATS, bias, biasOff + o);
+                FloatVector b = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, bias, biasOff + o));
                 b = b.blend(b.mul(0f), b.abs().lt(Float.MIN_NORMAL));
                 v = v.add(b);
                 v = v.blend(v.mul(0f), v.abs().lt(Float.MIN_NORMAL));
             }
+            v = FLOAT_VECTOR.cast(v); // merged after the branch: its exact class for C2 (VectorWidth.FLOAT_VECTOR)
             // TfliteMath.activation, std::min(std::max(v, lo), hi) with C++'s comparisons (a NaN passes, ties keep
             // v); the Vector API's min/max order NaN and -0 differently, so compare and blend.
-            v = v.blend(lo, v.compare(VectorOperators.LT, lo));
-            v = v.blend(hi, v.compare(VectorOperators.GT, hi));
-            v.intoArray(y, yOff + o);
+            v = FLOAT_VECTOR.cast(v.blend(lo, v.compare(VectorOperators.LT, lo)));
+            FLOAT_VECTOR.cast(v.blend(hi, v.compare(VectorOperators.GT, hi))).intoArray(y, yOff + o);
         }
     }
 }

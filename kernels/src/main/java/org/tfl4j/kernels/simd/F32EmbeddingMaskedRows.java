@@ -7,6 +7,8 @@ import org.tfl4j.kernels.Gather;
 import org.tfl4j.kernels.Mul;
 import org.tfl4j.kernels.TfliteMath;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Masked embedding rows, GATHER then MUL in one pass: row {@code r} is the table row of {@code ids[r]} times
  * {@code mask[r]}, {@code out[r][d] = clamp(ftz(table[ids[r]][d] * ftz(mask[r])), lo, hi)}. That is exactly
@@ -82,12 +84,12 @@ public final class F32EmbeddingMaskedRows {
     /** {@code out[o + d] = clamp(ftz(table[row + d] * factor))} for {@code d < n}, a multiple of L. */
     private static void rowLanes(float[] table, int row, int n, float factor, float actMin, float actMax,
                                  float[] out, int o) {
-        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
-        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        FloatVector lo = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMin));
+        FloatVector hi = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMax));
         for (int d = 0; d < n; d += LANES) {
             // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
             // vectors on every call.
-            FloatVector p = FloatVector.fromArray(FLOATS, table, row + d).mul(factor);
+            FloatVector p = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, table, row + d)).mul(factor);
             p = p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL));      // TfliteMath.ftz per lane
             p = p.blend(lo, p.compare(VectorOperators.LT, lo));      // std::max(v, lo), C++ comparisons
             p = p.blend(hi, p.compare(VectorOperators.GT, hi));      // std::min(v, hi)

@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.Sum;
 import org.tfl4j.kernels.TfliteMath;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Masked embedding pooling, GATHER then MUL then SUM in one pass, without the gathered or multiplied rows ever being
  * stored: for each group {@code g} of {@code n} ids, {@code out[g][d] = p(0) + p(1) + ... + p(n-1)} with
@@ -71,25 +73,26 @@ public final class F32EmbeddingMaskedSum {
     /** Outputs {@code d .. d + L} of one group: the products of its ids added in id order, lane by lane. */
     private static void sumLanes(float[] table, int dim, int d, int[] ids, int idsAt, int n, float[] mask, int maskAt,
                                  float actMin, float actMax, float[] out, int o) {
-        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
-        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        FloatVector lo = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMin));
+        FloatVector hi = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMax));
         // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
         // vectors on every call. Each product is MUL's (ftz, then clamp); the sum starts from the first product.
-        FloatVector sum = FloatVector.zero(FLOATS);
+        // The sum is loop-carried: cast to its exact class where it is used (VectorWidth.FLOAT_VECTOR).
+        FloatVector sum = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
         for (int i = 0; i < n; i++) {
-            FloatVector p = FloatVector.fromArray(FLOATS, table, ids[idsAt + i] * dim + d)
-                    .mul(TfliteMath.ftz(mask[maskAt + i]));
+            FloatVector p = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, table, ids[idsAt + i] * dim + d)
+                    .mul(TfliteMath.ftz(mask[maskAt + i])));
             p = p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL));      // TfliteMath.ftz per lane
             p = p.blend(lo, p.compare(VectorOperators.LT, lo));      // std::max(v, lo), C++ comparisons
             p = p.blend(hi, p.compare(VectorOperators.GT, hi));      // std::min(v, hi)
             if (i == 0) {
                 sum = p;
             } else {
-                sum = sum.add(p);
-                sum = sum.blend(sum.mul(0f), sum.abs().lt(Float.MIN_NORMAL));
+                FloatVector added = FLOAT_VECTOR.cast(sum).add(p);
+                sum = added.blend(added.mul(0f), added.abs().lt(Float.MIN_NORMAL));
             }
         }
-        sum.intoArray(out, o);
+        FLOAT_VECTOR.cast(sum).intoArray(out, o);
     }
 
     /** The scalar twin: {@link #sum} for every output. */

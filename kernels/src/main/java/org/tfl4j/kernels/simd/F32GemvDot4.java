@@ -7,6 +7,8 @@ import org.tfl4j.kernels.TfliteMath;
 
 import java.util.Arrays;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Float32 GEMV of one input row against a constant weight matrix in TFLite's row-major GEMV order
  * ({@link TfliteMath#dot4} per output unit), then the optional bias add and the fused-activation clamp:
@@ -154,7 +156,9 @@ public final class F32GemvDot4 {
 
     /** {@code scratch[k * L + lane] = x[k]} for {@code k < depth4}. */
     private static void broadcastInput(float[] x, int xOff, int depth4, float[] scratch) {
-        for (int k = 0; k < depth4; k++) FloatVector.broadcast(FLOATS, x[xOff + k]).intoArray(scratch, k * LANES);
+        for (int k = 0; k < depth4; k++) {
+            FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k])).intoArray(scratch, k * LANES); // cast: see FLOAT_VECTOR
+        }
     }
 
     /**
@@ -171,14 +175,16 @@ public final class F32GemvDot4 {
         int end = (depth & ~3) * LANES;
         for (int block = 0; block < wholeBlocks; block++) {
             int p = block * blockStride; // packed[block][k][*] at p + k * LANES, x[k] broadcast at xb[k * LANES]
-            FloatVector l0 = FloatVector.zero(FLOATS), l1 = l0, l2 = l0, l3 = l0;
+            FloatVector l0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), l1 = l0, l2 = l0, l3 = l0;
             for (int kl = 0; kl < end; kl += 4 * LANES, p += 4 * LANES) {
-                l0 = l0.add(FloatVector.fromArray(FLOATS, packed, p).mul(FloatVector.fromArray(FLOATS, xb, kl)));
-                l1 = l1.add(FloatVector.fromArray(FLOATS, packed, p + LANES).mul(FloatVector.fromArray(FLOATS, xb, kl + LANES)));
-                l2 = l2.add(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES).mul(FloatVector.fromArray(FLOATS, xb, kl + 2 * LANES)));
-                l3 = l3.add(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES).mul(FloatVector.fromArray(FLOATS, xb, kl + 3 * LANES)));
+                l0 = FLOAT_VECTOR.cast(l0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl))));
+                l1 = FLOAT_VECTOR.cast(l1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + LANES))));
+                l2 = FLOAT_VECTOR.cast(l2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + 2 * LANES))));
+                l3 = FLOAT_VECTOR.cast(l3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + 3 * LANES))));
             }
-            l0.add(l2).add(l1.add(l3)).intoArray(y, yOff + block * LANES);
+            // The sums are loop-carried: their exact class for C2 (VectorWidth.FLOAT_VECTOR).
+            FLOAT_VECTOR.cast(l0).add(FLOAT_VECTOR.cast(l2)).add(FLOAT_VECTOR.cast(l1).add(FLOAT_VECTOR.cast(l3)))
+                    .intoArray(y, yOff + block * LANES);
         }
     }
 
@@ -189,28 +195,29 @@ public final class F32GemvDot4 {
         int depth4 = depth & ~3;
         for (int block = 0; block < wholeBlocks; block++) {
             int o = yOff + block * LANES;
-            FloatVector sum = FloatVector.fromArray(FLOATS, y, o);
+            FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o));
             for (int k = depth4, p = block * blockStride + depth4 * LANES; k < depth; k++, p += LANES) {
-                sum = sum.add(FloatVector.fromArray(FLOATS, packed, p).mul(x[xOff + k]));
+                sum = FLOAT_VECTOR.cast(sum).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
             }
-            sum.intoArray(y, o);
+            FLOAT_VECTOR.cast(sum).intoArray(y, o);
         }
     }
 
     /** {@code y[o] = clamp(ftz(y[o] + ftz(bias[o])), lo, hi)} (without bias: {@code clamp(y[o], lo, hi)}) for {@code o < n}, a multiple of L. */
     private static void biasAndClamp(int n, float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        FloatVector lo = FloatVector.broadcast(FLOATS, actMin);
-        FloatVector hi = FloatVector.broadcast(FLOATS, actMax);
+        FloatVector lo = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMin));
+        FloatVector hi = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMax));
         for (int o = 0; o < n; o += LANES) {
             // Written out rather than through vector-taking helpers: a helper C2 leaves out of line allocates its
             // vectors on every call.
-            FloatVector sum = FloatVector.fromArray(FLOATS, y, yOff + o);
+            FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, yOff + o));
             if (bias != null) {
-                FloatVector b = FloatVector.fromArray(FLOATS, bias, biasOff + o);
+                FloatVector b = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, bias, biasOff + o));
                 b = b.blend(b.mul(0f), b.abs().lt(Float.MIN_NORMAL));           // TfliteMath.ftz per lane
                 sum = sum.add(b);
                 sum = sum.blend(sum.mul(0f), sum.abs().lt(Float.MIN_NORMAL));
             }
+            sum = FLOAT_VECTOR.cast(sum); // merged after the branch: its exact class for C2 (VectorWidth.FLOAT_VECTOR)
             sum = sum.blend(lo, sum.compare(VectorOperators.LT, lo));           // std::max(v, lo), C++ comparisons
             sum = sum.blend(hi, sum.compare(VectorOperators.GT, hi));           // std::min(v, hi)
             sum.intoArray(y, yOff + o);

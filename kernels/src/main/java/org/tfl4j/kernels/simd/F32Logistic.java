@@ -17,6 +17,9 @@ import static org.tfl4j.kernels.TfliteMath.LOG2E;
 import static org.tfl4j.kernels.TfliteMath.LOGISTIC_CUTOFF;
 import static org.tfl4j.kernels.TfliteMath.LOGISTIC_PACKET_LOW;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
+
 /**
  * Eigen's packet logistic ({@link TfliteMath#logisticPacket}) over a run of elements that all take the packet
  * path: {@code y[i] = logisticPacket(x[i])}, bit for bit. Which elements take the packet path, and which Eigen's
@@ -97,7 +100,7 @@ public final class F32Logistic {
     public static void evalVector(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         for (int whole = n - n % LANES; i < whole; i += LANES) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, xOff + i);
+            FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, xOff + i));
             VectorMask<Float> belowRange = v.compare(VectorOperators.LT, LOW);
             FloatVector xh = v.blend(CUTOFF, v.compare(VectorOperators.GT, CUTOFF)).mul(HALF);
             FloatVector t = xh.mul(LOG2E_V).add(HALF);
@@ -113,9 +116,11 @@ public final class F32Logistic {
             // 2^m: m + 2^23 + 127 is an integer in [2^23, 2^24), where the float's low mantissa bits hold m + 127;
             // clamped to [0, 255] and shifted into the exponent field. The bits are viewed through the constant
             // species (reinterpretAsInts() finds its species at run time, which C2 does not always fold).
-            IntVector biased = ((IntVector) m.add(BIASED).reinterpretShape(INTS, 0)).sub(TWO_POW_23);
+            // reinterpretShape returns a Vector: cast to the exact classes (VectorWidth.FLOAT_VECTOR), not to the
+            // abstract IntVector and FloatVector, so that C2 needs no type profile to compile the calls on them.
+            IntVector biased = INT_VECTOR.cast(m.add(BIASED).reinterpretShape(INTS, 0)).sub(TWO_POW_23);
             biased = biased.max(EXPONENT_MIN).min(EXPONENT_MAX);
-            FloatVector pow2 = (FloatVector) biased.lanewise(VectorOperators.LSHL, 23).reinterpretShape(FLOATS, 0);
+            FloatVector pow2 = FLOAT_VECTOR.cast(biased.lanewise(VectorOperators.LSHL, 23).reinterpretShape(FLOATS, 0));
             FloatVector e = p.mul(pow2);
             e = e.mul(e);
             e = e.blend(ZERO, e.compare(VectorOperators.LT, SMALLEST_NORMAL)); // flush: the square is +0 or positive

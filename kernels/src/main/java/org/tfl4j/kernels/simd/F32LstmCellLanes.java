@@ -5,6 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.TfliteMath;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * The LSTM's elementwise steps after the gate activations (TFLite's lstm_eval float path, under FTZ/DAZ), lanes
  * across cells: the cell update {@code c = clip(ftz(ftz(f * c) + ftz(g * i)))}, with {@code i = ftz(1 - f)} under
@@ -40,23 +42,24 @@ public final class F32LstmCellLanes {
     /** The vector kernel of {@link #updateCell}. */
     public static void updateCellVector(float[] gates, int forget, int input, int cell, boolean cifg, float[] c,
                                         int cOff, int n, float cellClip) {
-        FloatVector limit = FloatVector.broadcast(FLOATS, cellClip);
-        FloatVector minusLimit = FloatVector.broadcast(FLOATS, -cellClip);
+        FloatVector limit = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, cellClip));
+        FloatVector minusLimit = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, -cellClip));
         boolean clip = cellClip > 0;
         int i = 0;
         for (; i <= n - LANES; i += LANES) {
             // Written out rather than through vector-taking helpers: out of line they would allocate.
-            FloatVector f = FloatVector.fromArray(FLOATS, gates, forget + i);
-            FloatVector kept = f.mul(FloatVector.fromArray(FLOATS, c, cOff + i));
+            FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, forget + i));
+            FloatVector kept = f.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, c, cOff + i)));
             kept = kept.blend(kept.mul(0f), kept.abs().lt(Float.MIN_NORMAL));
             FloatVector scale;
             if (cifg) {
                 scale = ONE.sub(f);
                 scale = scale.blend(scale.mul(0f), scale.abs().lt(Float.MIN_NORMAL));
             } else {
-                scale = FloatVector.fromArray(FLOATS, gates, input + i);
+                scale = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, input + i));
             }
-            FloatVector added = FloatVector.fromArray(FLOATS, gates, cell + i).mul(scale);
+            scale = FLOAT_VECTOR.cast(scale); // merged after the branch: its exact class for C2 (VectorWidth.FLOAT_VECTOR)
+            FloatVector added = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, cell + i)).mul(scale);
             added = added.blend(added.mul(0f), added.abs().lt(Float.MIN_NORMAL));
             FloatVector next = kept.add(added);
             next = next.blend(next.mul(0f), next.abs().lt(Float.MIN_NORMAL));
@@ -64,7 +67,7 @@ public final class F32LstmCellLanes {
                 next = limit.blend(next, next.compare(VectorOperators.LT, limit));          // std::min(limit, v)
                 next = next.blend(minusLimit, next.compare(VectorOperators.LT, minusLimit)); // std::max(v, -limit)
             }
-            next.intoArray(c, cOff + i);
+            FLOAT_VECTOR.cast(next).intoArray(c, cOff + i); // merged after the branch
         }
         for (; i < n; i++) c[cOff + i] = cellAt(gates, forget + i, input + i, cell + i, cifg, c[cOff + i], cellClip);
     }
@@ -99,7 +102,7 @@ public final class F32LstmCellLanes {
     public static void gateOutputVector(float[] gates, int output, float[] t, int tOff, float[] h, int hOff, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, gates, output + i).mul(FloatVector.fromArray(FLOATS, t, tOff + i));
+            FloatVector p = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, output + i)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, t, tOff + i)));
             p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL)).intoArray(h, hOff + i);
         }
         for (; i < n; i++) h[hOff + i] = TfliteMath.ftz(gates[output + i] * t[tOff + i]);

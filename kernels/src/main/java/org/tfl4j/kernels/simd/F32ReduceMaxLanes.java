@@ -5,6 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.ReduceMax;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Float32 REDUCE_MAX for outputs whose inputs start at consecutive positions (the reduced axes are not the innermost,
  * as in the CNN models' max over the convolution's positions): {@code out[o] = max over r of x[start + o + reduced[r]]}
@@ -37,15 +39,17 @@ public final class F32ReduceMaxLanes {
         int o = 0;
         for (; o <= count - LANES; o += LANES) {
             int base = start + o;
-            FloatVector max = FloatVector.fromArray(FLOATS, x, base + reducedOffsets[0]);
+            FloatVector max = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + reducedOffsets[0]));
             for (int r = 1; r < reducedOffsets.length; r++) {
-                // Written out rather than through a vector-taking helper: out of line it would allocate.
-                FloatVector current = max.blend(max.mul(0f), max.abs().lt(Float.MIN_NORMAL));   // DAZ
-                FloatVector v = FloatVector.fromArray(FLOATS, x, base + reducedOffsets[r]);
+                // Written out rather than through a vector-taking helper: out of line it would allocate. The running
+                // maximum is loop-carried, so cast to its exact class (VectorWidth.FLOAT_VECTOR).
+                FloatVector running = FLOAT_VECTOR.cast(max);
+                FloatVector current = running.blend(running.mul(0f), running.abs().lt(Float.MIN_NORMAL)); // DAZ
+                FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + reducedOffsets[r]));
                 v = v.blend(v.mul(0f), v.abs().lt(Float.MIN_NORMAL));
                 max = v.blend(current, current.compare(VectorOperators.GT, v));              // current > v ? current : v
             }
-            max.intoArray(out, outOffset + o);
+            FLOAT_VECTOR.cast(max).intoArray(out, outOffset + o);
         }
         for (; o < count; o++) out[outOffset + o] = ReduceMax.float32At(x, start + o, reducedOffsets);
     }

@@ -15,6 +15,8 @@ import static org.tfl4j.kernels.TfliteMath.TANH_Q2;
 import static org.tfl4j.kernels.TfliteMath.TANH_Q4;
 import static org.tfl4j.kernels.TfliteMath.TANH_Q6;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+
 /**
  * Eigen's float tanh ({@link TfliteMath#tanh}) over an array: {@code y[i] = tanh(x[i])}, bit for bit. Eigen's
  * packet and scalar paths compute the same thing, so unlike the logistic no element is special.
@@ -73,8 +75,8 @@ public final class F32Tanh {
             // With one whole vector left, the second is a copy of the end of the row, computed and not stored (its
             // lanes are not written yet, so in place it still reads inputs).
             boolean two = i + 2 * LANES <= n;
-            FloatVector a = FloatVector.fromArray(FLOATS, x, xOff + i);
-            FloatVector b = FloatVector.fromArray(FLOATS, x, xOff + (two ? i + LANES : n - LANES));
+            FloatVector a = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, xOff + i));
+            FloatVector b = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, xOff + (two ? i + LANES : n - LANES)));
             a = a.blend(a.mul(ZERO), a.abs().compare(VectorOperators.LT, SMALLEST_NORMAL)); // DAZ: ±0 of x's sign
             b = b.blend(b.mul(ZERO), b.abs().compare(VectorOperators.LT, SMALLEST_NORMAL));
             a = a.blend(CLAMP, a.compare(VectorOperators.GT, CLAMP));                        // std::min
@@ -97,8 +99,10 @@ public final class F32Tanh {
             qb = qb.mul(b2).add(Q0);
             qa = qa.mul(a2).add(ONE);
             qb = qb.mul(b2).add(ONE);
-            pa.div(qa).intoArray(y, yOff + i);
-            if (two) pb.div(qb).intoArray(y, yOff + i + LANES);
+            // The quotients cast to their exact class (VectorWidth.FLOAT_VECTOR): without a type profile C2 inlines
+            // the long chains above late, and the stores, parsed first, would not know the class (boxed, allocating).
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(pa).div(FLOAT_VECTOR.cast(qa))).intoArray(y, yOff + i);
+            if (two) FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(pb).div(FLOAT_VECTOR.cast(qb))).intoArray(y, yOff + i + LANES);
         }
         i = n - n % LANES;
         for (; i < n; i++) y[yOff + i] = TfliteMath.tanh(x[xOff + i]);

@@ -9,6 +9,10 @@ import org.tfl4j.kernels.TfliteMath;
 
 import java.util.Arrays;
 
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_MASK;
+import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
+import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
+
 /**
  * The top {@code k} of one row for TOPK_V2 when the row holds no NaN: positions ranked by value descending, equal
  * values (+0 and -0 equal, subnormals equal to zero under TFLite's DAZ) by position ascending; the values written
@@ -216,14 +220,16 @@ public final class TopKFilter {
         // the loop: C2 sometimes boxed such loop-carried vectors, allocating on every call.
         Arrays.fill(ranks, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
-            IntVector bits = FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES).reinterpretAsInts();
+            // reinterpretAsInts and the loop-carried r are cast to their exact class (VectorWidth.FLOAT_VECTOR).
+            IntVector bits = INT_VECTOR.cast(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES)).reinterpretAsInts());
             IntVector magnitude = bits.lanewise(VectorOperators.AND, 0x7fff_ffff);
             IntVector r = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fff_ffff))
                     .blend(0, magnitude.compare(VectorOperators.LT, Float.floatToRawIntBits(Float.MIN_NORMAL)));
             for (int i = 0; i < TOP_PER_LANE * LANES; i += LANES) {
-                IntVector kept = IntVector.fromArray(INTS, ranks, i);
-                kept.max(r).intoArray(ranks, i);
-                r = kept.min(r);
+                IntVector kept = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, i));
+                IntVector rank = INT_VECTOR.cast(r);
+                kept.max(rank).intoArray(ranks, i);
+                r = kept.min(rank);
             }
         }
         for (int i = 0; i < TOP_PER_LANE * LANES; i++) keys[i] = ranks[i];
@@ -271,7 +277,7 @@ public final class TopKFilter {
         float worst = valueOfRank(worstRank);
         for (int block = filled; block < blocks; block++) {
             int c = block * SAMPLE_STRIDE * LANES;
-            VectorMask<Float> above = FloatVector.fromArray(FLOATS, x, base + c).compare(VectorOperators.GT, worst);
+            VectorMask<Float> above = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + c)).compare(VectorOperators.GT, worst);
             if (above.anyTrue()) {
                 // Lanes from the first one above on, one by one: no mask lives across the insertions (C2 would
                 // box it, allocating).
@@ -346,10 +352,11 @@ public final class TopKFilter {
         int count = 0;
         int c = 0;
         for (int whole = rowSize - rowSize % LANES; c < whole; c += LANES) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, base + c);
+            FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + c));
             VectorMask<Float> reaching = v.compare(VectorOperators.GE, lowest).or(v.compare(VectorOperators.NE, v));
-            while (reaching.anyTrue()) {
-                int lane = reaching.firstTrue();
+            // The mask is loop-carried: cast to its exact class (VectorWidth.FLOAT_VECTOR) where it is used.
+            while (FLOAT_MASK.cast(reaching).anyTrue()) {
+                int lane = FLOAT_MASK.cast(reaching).firstTrue();
                 float value = x[base + c + lane];
                 if (value != value) return HAS_NAN;
                 int rank = rank(value);
@@ -357,7 +364,7 @@ public final class TopKFilter {
                     if (count == limit) return USE_HEAP;
                     keys[count++] = key(rank, c + lane);
                 }
-                reaching = reaching.and(LANE_INDEX.compare(VectorOperators.GT, lane));
+                reaching = FLOAT_MASK.cast(reaching).and(LANE_INDEX.compare(VectorOperators.GT, lane));
             }
         }
         for (; c < rowSize; c++) {
@@ -401,7 +408,7 @@ public final class TopKFilter {
         float worst = worstValue(keys);
         int c = k;
         for (int whole = rowSize - (rowSize - k) % LANES; c < whole; c += LANES) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, base + c);
+            FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + c));
             VectorMask<Float> above = v.compare(VectorOperators.GT, worst).or(v.compare(VectorOperators.NE, v));
             if (above.anyTrue()) {
                 // Lanes from the first one above on, one by one (no mask lives across the heap moves, see above).
@@ -495,7 +502,7 @@ public final class TopKFilter {
         int worst = (int) (keys[0] >> 32);
         int c = k;
         for (int whole = rowSize - (rowSize - k) % INT_LANES; c < whole; c += INT_LANES) {
-            VectorMask<Integer> above = IntVector.fromArray(INTS, x, base + c).compare(VectorOperators.GT, worst);
+            VectorMask<Integer> above = INT_VECTOR.cast(IntVector.fromArray(INTS, x, base + c)).compare(VectorOperators.GT, worst);
             if (above.anyTrue()) {
                 for (int p = c + above.firstTrue(); p < c + INT_LANES; p++) {
                     int value = x[base + p];
