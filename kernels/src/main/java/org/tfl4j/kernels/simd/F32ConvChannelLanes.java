@@ -127,7 +127,9 @@ public final class F32ConvChannelLanes {
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
             FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-            for (int k = 0; k < depth; k++, p += LANES) s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            for (int k = 0; k < depth; k++, p += LANES) {
+                s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            }
             int o = block * LANES;
             FLOAT_VECTOR.cast(s).intoArray(y, yOff + o);
         }
@@ -287,8 +289,10 @@ public final class F32ConvChannelLanes {
                 b2 = FLOAT_VECTOR.cast(b2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(x2));
                 b3 = FLOAT_VECTOR.cast(b3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(x3));
             }
-            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2)).add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2)).add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
+                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2))
+                    .add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
             for (; k < depth; k++, p += LANES, q += LANES) {
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
@@ -308,8 +312,11 @@ public final class F32ConvChannelLanes {
                 a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x[xOff + k + 2]));
                 a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x[xOff + k + 3]));
             }
-            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2)).add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            for (; k < depth; k++, p += LANES) a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
+                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            for (; k < depth; k++, p += LANES) {
+                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            }
             int o = block * LANES;
             FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
         }
@@ -407,7 +414,9 @@ public final class F32ConvChannelLanes {
                 int end = Math.min(start + kBlock, depth);
                 FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
                 int p = base + start * LANES;
-                for (int k = start; k < end; k++, p += LANES) s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                for (int k = start; k < end; k++, p += LANES) {
+                    s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                }
                 r = FLOAT_VECTOR.cast(r).add(FLOAT_VECTOR.cast(s));
             }
             int o = block * LANES;

@@ -102,7 +102,8 @@ public final class F32LstmCellLanes {
     public static void gateOutputVector(float[] gates, int output, float[] t, int tOff, float[] h, int hOff, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {
-            FloatVector p = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, output + i)).mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, t, tOff + i)));
+            FloatVector gate = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, gates, output + i));
+            FloatVector p = gate.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, t, tOff + i)));
             p.blend(p.mul(0f), p.abs().lt(Float.MIN_NORMAL)).intoArray(h, hOff + i);
         }
         for (; i < n; i++) h[hOff + i] = TfliteMath.ftz(gates[output + i] * t[tOff + i]);

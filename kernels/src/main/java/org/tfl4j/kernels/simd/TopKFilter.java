@@ -221,7 +221,8 @@ public final class TopKFilter {
         Arrays.fill(ranks, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
             // reinterpretAsInts and the loop-carried r are cast to their exact class (VectorWidth.FLOAT_VECTOR).
-            IntVector bits = INT_VECTOR.cast(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES)).reinterpretAsInts());
+            FloatVector sampled = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES));
+            IntVector bits = INT_VECTOR.cast(sampled.reinterpretAsInts());
             IntVector magnitude = bits.lanewise(VectorOperators.AND, 0x7fff_ffff);
             IntVector r = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fff_ffff))
                     .blend(0, magnitude.compare(VectorOperators.LT, Float.floatToRawIntBits(Float.MIN_NORMAL)));
