@@ -257,9 +257,9 @@ public final class PerformanceReport {
                 .append("inference and ran 40-60x slower; in a JVM that first ran Vector API code at other widths, a cnn-genre recommendation\n")
                 .append("allocated 0.9 to 4.6 MB; and one CI run saw 460 KB per cnn-genre recommendation, steady for 30 s, from an ordinary\n")
                 .append("start (most likely this; the allocation tests now name the allocating op). With the casts every model allocates\n")
-                .append("nothing in both cases, at the same speed; the engine's allocation\n")
-                .append("tests run a third time with `-XX:TypeProfileWidth=0`. `tfl4j bench MODEL` prints the bytes a run allocates, op by op,\n")
-                .append("so an application can check its own JVM.\n");
+                .append("nothing in both cases, at the same speed; the engine's allocation tests run a third time with\n")
+                .append("`-XX:TypeProfileWidth=0`. `tfl4j bench MODEL` prints the bytes a run allocates, op by op, so an application can\n")
+                .append("check its own JVM.\n");
         return md.toString();
     }
 

@@ -207,11 +207,7 @@ final class BenchCommand {
             boolean cutShort = count == samples.length && latency.totalNanos() < minNanos;
 
             // The profile runs apart from the timed runs: its timer calls between ops would skew the latency.
-            long[] nanosByOp = new long[interpreter.opCount()];
-            for (int i = 0; i < count; i++) {
-                for (int k = 0; k < values.length; k++) interpreter.setInput(k, values[k]);
-                interpreter.invokeProfiled(nanosByOp);
-            }
+            long[] nanosByOp = profile(interpreter, values, count, System::nanoTime);
             List<OpTime> ops = opTimes(model, nanosByOp, count);
             Allocation allocation = Allocation.measure(interpreter, values, Math.min(count, ALLOCATION_RUNS));
 
@@ -224,6 +220,19 @@ final class BenchCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code runs} runs of {@link Interpreter#invokeProfiled(long[], LongSupplier)}, the inputs copied in first as in a
+     * timed run: what {@code meter} grew while each op ran, summed over the runs, by op.
+     */
+    private static long[] profile(Interpreter interpreter, Object[] values, int runs, LongSupplier meter) {
+        long[] byOp = new long[interpreter.opCount()];
+        for (int i = 0; i < runs; i++) {
+            for (int k = 0; k < values.length; k++) interpreter.setInput(k, values[k]);
+            interpreter.invokeProfiled(byOp, meter);
+        }
+        return byOp;
     }
 
     private static long seconds(double s) {
@@ -292,13 +301,7 @@ final class BenchCommand {
                     || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
                 return new Allocation(0, null);
             }
-            LongSupplier meter = threads::getCurrentThreadAllocatedBytes;
-            long[] bytesByOp = new long[interpreter.opCount()];
-            for (int i = 0; i < runs; i++) {
-                for (int k = 0; k < values.length; k++) interpreter.setInput(k, values[k]);
-                interpreter.invokeProfiled(bytesByOp, meter);
-            }
-            return new Allocation(runs, bytesByOp);
+            return new Allocation(runs, profile(interpreter, values, runs, threads::getCurrentThreadAllocatedBytes));
         }
 
         boolean measured() {
