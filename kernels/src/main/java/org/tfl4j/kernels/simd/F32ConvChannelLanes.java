@@ -95,11 +95,11 @@ public final class F32ConvChannelLanes {
     /** The vector kernel of {@link #seqsum}. */
     public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        // The bias and clamp pass runs here, outside the large loop method, so that C2 inlines it into a
-        // small compilation unit: inlined into the loop method it once ran C2 out of nodes there and its
-        // vector calls stayed out of line, allocating every run (seen as 1.3-2.6 KB per inference).
+        // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
+        // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
+        // run (seen as 1.3-2.6 KB per inference).
         seqsumBlocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
-        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff);
+        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #seqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
@@ -162,12 +162,11 @@ public final class F32ConvChannelLanes {
     /** The vector kernel of {@link #seqsum2}. */
     public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
                                      float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
-        // The bias and clamp pass runs here, outside the large loop method, so that C2 inlines it into a
-        // small compilation unit: inlined into the loop method it once ran C2 out of nodes there and its
-        // vector calls stayed out of line, allocating every run (seen as 1.3-2.6 KB per inference).
+        // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
+        // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
+        // run (seen as 1.3-2.6 KB per inference).
         seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
-        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y0Off);
-        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y1Off);
+        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
     }
 
     /** The products of {@link #seqsum2Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
@@ -255,11 +254,11 @@ public final class F32ConvChannelLanes {
     /** The vector kernel of {@link #dot4}. */
     public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int channels,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        // The bias and clamp pass runs here, outside the large loop method, so that C2 inlines it into a
-        // small compilation unit: inlined into the loop method it once ran C2 out of nodes there and its
-        // vector calls stayed out of line, allocating every run (seen as 1.3-2.6 KB per inference).
+        // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
+        // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
+        // run (seen as 1.3-2.6 KB per inference).
         dot4Blocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
-        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff);
+        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
@@ -369,11 +368,11 @@ public final class F32ConvChannelLanes {
     /** The vector kernel of {@link #blockedSeqsum}. */
     public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
                                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        // The bias and clamp pass runs here, outside the large loop method, so that C2 inlines it into a
-        // small compilation unit: inlined into the loop method it once ran C2 out of nodes there and its
-        // vector calls stayed out of line, allocating every run (seen as 1.3-2.6 KB per inference).
+        // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
+        // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
+        // run (seen as 1.3-2.6 KB per inference).
         blockedSeqsumBlocks(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
-        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff);
+        finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #blockedSeqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
@@ -459,28 +458,49 @@ public final class F32ConvChannelLanes {
 
     /**
      * {@link #finish(float, float[], int, int, float, float)} in place over the raw sums that the vector kernels
-     * stored in {@code y[yOff .. yOff + wholeBlocks·L)}, one vector at a time. Written out in one method that takes
-     * no vector: a separate pass rather than a copy per accumulator keeps the kernels small, and a vector that crosses
-     * a call the JIT does not inline (as it may refuse in a big kernel) is boxed, an allocation per call.
+     * stored in {@code y[y0Off .. y0Off + wholeBlocks·L)} and, unless {@code y1Off < 0}, in
+     * {@code y[y1Off .. y1Off + wholeBlocks·L)} (the second patch of {@link #seqsum2}), one vector of each at a time,
+     * sharing the flushed bias vector.
+     *
+     * <p>Written out in this one method, which takes no vector, on purpose: its bytecode is above C2's limit for
+     * inlining a hot callee (FreqInlineSize, 325 bytes), so it is always compiled on its own and never inlined into
+     * a large caller. Inlined into {@code Conv2D}'s column loop (through the small entry points), three copies of it
+     * used up C2's node budget there (NodeCountInliningCutoff on every run) and, without type profiles, its last
+     * blend stayed out of line and allocated. Out of line, only arrays cross the call.
      */
     private static void finishBlocks(int wholeBlocks, float[] bias, int biasOff, float actMin, float actMax,
-                                     float[] y, int yOff) {
+                                     float[] y, int y0Off, int y1Off) {
         FloatVector lo = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMin));
         FloatVector hi = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, actMax));
+        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
         for (int o = 0, end = wholeBlocks * LANES; o < end; o += LANES) {
-            FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, yOff + o));
+            // TfliteMath.ftz per lane: a subnormal becomes a zero of its sign (v * 0); NaN and inf pass.
+            FloatVector b = zero;
             if (bias != null) {
-                // TfliteMath.ftz per lane: a subnormal becomes a zero of its sign (v * 0); NaN and inf pass.
-                FloatVector b = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, bias, biasOff + o));
+                b = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, bias, biasOff + o));
                 b = b.blend(b.mul(0f), b.abs().lt(Float.MIN_NORMAL));
-                v = v.add(b);
-                v = v.blend(v.mul(0f), v.abs().lt(Float.MIN_NORMAL));
             }
-            v = FLOAT_VECTOR.cast(v); // merged after the branch: its exact class for C2 (VectorWidth.FLOAT_VECTOR)
+            b = FLOAT_VECTOR.cast(b); // merged after the branch: its exact class for C2 (VectorWidth.FLOAT_VECTOR)
+            FloatVector v0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, y0Off + o));
+            if (bias != null) {
+                v0 = v0.add(b);
+                v0 = v0.blend(v0.mul(0f), v0.abs().lt(Float.MIN_NORMAL));
+            }
+            v0 = FLOAT_VECTOR.cast(v0);
             // TfliteMath.activation, std::min(std::max(v, lo), hi) with C++'s comparisons (a NaN passes, ties keep
             // v); the Vector API's min/max order NaN and -0 differently, so compare and blend.
-            v = FLOAT_VECTOR.cast(v.blend(lo, v.compare(VectorOperators.LT, lo)));
-            FLOAT_VECTOR.cast(v.blend(hi, v.compare(VectorOperators.GT, hi))).intoArray(y, yOff + o);
+            v0 = FLOAT_VECTOR.cast(v0.blend(lo, v0.compare(VectorOperators.LT, lo)));
+            FLOAT_VECTOR.cast(v0.blend(hi, v0.compare(VectorOperators.GT, hi))).intoArray(y, y0Off + o);
+            if (y1Off >= 0) {
+                FloatVector v1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, y1Off + o));
+                if (bias != null) {
+                    v1 = v1.add(b);
+                    v1 = v1.blend(v1.mul(0f), v1.abs().lt(Float.MIN_NORMAL));
+                }
+                v1 = FLOAT_VECTOR.cast(v1);
+                v1 = FLOAT_VECTOR.cast(v1.blend(lo, v1.compare(VectorOperators.LT, lo)));
+                FLOAT_VECTOR.cast(v1.blend(hi, v1.compare(VectorOperators.GT, hi))).intoArray(y, y1Off + o);
+            }
         }
     }
 }
