@@ -2,10 +2,14 @@
 # Runs the JMH end-to-end benchmarks (tfl4j beside native TFLite 2.21, one thread) on JDK 17 and, when present,
 # JDK 25, and writes docs/performance.md from their JSON results.
 #
-#   benchmarks/run.sh [--quick] [--jdk 17|25|both] [--skip-build] [--out FILE] [-- EXTRA_JMH_ARGS...]
+#   benchmarks/run.sh [--quick] [--jdk 17|25|both] [--skip-build] [--no-varied] [--out FILE] [-- EXTRA_JMH_ARGS...]
 #
-#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~2 min per JDK; a full run,
-#                  two JVM forks per model and engine, ~7 min per JDK)
+#   Per JDK two JMH runs: every model and engine on the one representative history (what the target is judged
+#   on), then tfl4j and both TFLite engines over 64 histories in turn (-p histories=64).
+#
+#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~3 min per JDK; a full run,
+#                  two JVM forks per model and engine, ~11 min per JDK)
+#   --no-varied    skip the run over 64 histories
 #   --jdk 17|25    run on one JDK only (default: both; JDK 25 is skipped with a note when absent)
 #   --skip-build   reuse the benchmarks jar already built
 #   --out FILE     where to write the report (default docs/performance.md)
@@ -22,6 +26,7 @@ SUFFIX="${TFL4J_BUILD_SUFFIX:-}"
 QUICK=false
 JDKS=both
 BUILD=true
+VARIED=true
 OUT="$ROOT/docs/performance.md"
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -31,7 +36,8 @@ while [ $# -gt 0 ]; do
     --skip-build) BUILD=false ;;
     --out) OUT="${2:?--out needs a file}"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-varied) VARIED=false ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -69,11 +75,17 @@ $QUICK && NOTES+=("Quick run (--quick): 1 warmup and 2 measurement iterations of
 FILES=()
 
 run_on() { # label java
-  local label="$1" java="$2" file="$RESULTS/result-jdk$1.json"
+  local label="$1" java="$2" file="$RESULTS/result-jdk$1.json" varied="$RESULTS/result-jdk$1-histories64.json"
   echo "== JMH on JDK $label: $("$java" -version 2>&1 | head -1)"
   "$java" -jar "$JAR" \
       "${JMH_ARGS[@]}" -rff "$file" ${EXTRA[@]+"${EXTRA[@]}"}
   FILES+=("$file")
+  if $VARIED; then
+    echo "== JMH on JDK $label over 64 histories in turn"
+    "$java" -jar "$JAR" \
+        "${JMH_ARGS[@]}" -p engine=tfl4j,tflite-builtin,tflite-xnnpack -p histories=64 -rff "$varied" ${EXTRA[@]+"${EXTRA[@]}"}
+    FILES+=("$varied")
+  fi
 }
 
 if [ "$JDKS" != 25 ]; then

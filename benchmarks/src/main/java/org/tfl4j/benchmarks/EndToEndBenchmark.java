@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,8 +32,16 @@ import java.util.concurrent.TimeUnit;
  * inference allocates after each iteration ({@code -prof org.tfl4j.benchmarks.InferenceAllocationProfiler}
  * reports them; {@code -prof gc} adds JMH's own, coarser figure).
  *
+ * <p>{@code histories}: 1 (the default, what {@code docs/performance.md} reports) feeds the representative
+ * history to every inference, as TFLite's {@code benchmark_model} feeds one input; more feeds that many
+ * ({@link RepresentativeHistory#varied}: the representative one, then histories of 10 of the 1000 most rated
+ * movies, seed 42) in turn, every engine the same sequence. One repeated input lets the CPU's branch predictor
+ * learn the data-dependent branches (TOPK_V2's above all); {@code -p histories=64} shows what they cost when it
+ * cannot.
+ *
  * <p>Setup checks each engine against another one (tfl4j against TFLite builtin with the same thread count's
- * arithmetic; TFLite against tfl4j) and refuses to run when the ids differ, so a benchmark cannot time garbage.
+ * arithmetic; TFLite against tfl4j) on every history, twice over (so no state leaks from run to run), and refuses to
+ * run when the ids differ, so a benchmark cannot time garbage.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -49,24 +58,36 @@ public class EndToEndBenchmark {
     @Param({"tfl4j", "tfl4j-numerics4t", "tflite-builtin", "tflite-xnnpack"})
     public String engine;
 
+    @Param({"1"})
+    public int histories;
+
     private Inference inference;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         Path dir = ModelsDirectory.find();
         Path file = dir.resolve(MovieLensModel.byShortName(model).fileName());
-        RepresentativeHistory history = RepresentativeHistory.load(dir);
-        inference = open(engine, file, history);
-        try (Inference reference = openReference(engine, file, history)) {
-            reference.run();
-            inference.run();
-            inference.run(); // a second run must give the same answer (no state leaks from run to run)
-            Agreement agreement = Agreement.of(inference, reference);
-            System.out.println("[tfl4j] " + model + " (" + file + "), " + history);
-            System.out.println("[tfl4j] " + inference.describe() + " vs " + reference.describe() + ": " + agreement);
-            if (!agreement.idsEqual()) {
-                throw new IllegalStateException(model + ": " + inference.describe() + " and " + reference.describe()
-                        + " disagree on the ids: " + agreement);
+        List<RepresentativeHistory> fed = histories == 1
+                ? List.of(RepresentativeHistory.load(dir))
+                : RepresentativeHistory.varied(dir, histories, VARIED_FROM_MOST_RATED, VARIED_SEED);
+        inference = open(engine, file, fed);
+        try (Inference reference = openReference(engine, file, fed)) {
+            // Both cycle through the same histories; the second pass must give the same answers (no state leaks).
+            for (int pass = 0; pass < 2; pass++) {
+                for (int h = 0; h < fed.size(); h++) {
+                    reference.run();
+                    inference.run();
+                    Agreement agreement = Agreement.of(inference, reference);
+                    if (pass == 0 && h == 0) {
+                        System.out.println("[tfl4j] " + model + " (" + file + "), " + fed.get(0)
+                                + (fed.size() == 1 ? "" : " and " + (fed.size() - 1) + " more histories"));
+                        System.out.println("[tfl4j] " + inference.describe() + " vs " + reference.describe() + ": " + agreement);
+                    }
+                    if (!agreement.idsEqual()) {
+                        throw new IllegalStateException(model + ", history " + h + " (" + fed.get(h) + "): "
+                                + inference.describe() + " and " + reference.describe() + " disagree on the ids: " + agreement);
+                    }
+                }
             }
         }
         if (inference instanceof NativeTflite && !((NativeTflite) inference).pointersCurrent()) {
@@ -91,7 +112,11 @@ public class EndToEndBenchmark {
         if (inference != null) inference.close();
     }
 
-    static Inference open(String engine, Path file, RepresentativeHistory history) {
+    /** {@code histories > 1}: drawn from this many most rated movies, with this seed. */
+    static final int VARIED_FROM_MOST_RATED = 1000;
+    static final long VARIED_SEED = 42;
+
+    static Inference open(String engine, Path file, List<RepresentativeHistory> history) {
         switch (engine) {
             case "tfl4j": return new Tfl4jInference(file, history, 1);
             case "tfl4j-numerics4t": return new Tfl4jInference(file, history, 4);
@@ -102,7 +127,7 @@ public class EndToEndBenchmark {
     }
 
     /** The engine whose ids {@code engine}'s must equal: TFLite builtin with the same arithmetic for tfl4j, tfl4j for TFLite. */
-    private static Inference openReference(String engine, Path file, RepresentativeHistory history) {
+    private static Inference openReference(String engine, Path file, List<RepresentativeHistory> history) {
         switch (engine) {
             case "tfl4j": return new NativeTflite(file, history, false, 1);
             case "tfl4j-numerics4t": return new NativeTflite(file, history, false, 4);

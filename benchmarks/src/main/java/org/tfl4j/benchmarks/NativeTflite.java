@@ -17,6 +17,7 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt32;
@@ -41,7 +42,8 @@ public final class NativeTflite implements Inference {
     private final InterpreterBuilder builder;
     private final Interpreter interpreter;
     private final boolean hasVariables;
-    private final int[][] inputs;
+    private final int[][][] inputs; // [history][input]
+    private int next;               // the history the next run feeds
     private final IntPointer[] inputData;
     private final IntPointer idsData;
     private final FloatPointer scoresData;
@@ -49,6 +51,11 @@ public final class NativeTflite implements Inference {
     private final float[] scores;
 
     public NativeTflite(Path modelFile, RepresentativeHistory history, boolean xnnpack, int threads) {
+        this(modelFile, List.of(history), xnnpack, threads);
+    }
+
+    /** Runs feed {@code histories} in turn, from the first. */
+    public NativeTflite(Path modelFile, List<RepresentativeHistory> histories, boolean xnnpack, int threads) {
         requireLibrary();
         this.name = modelFile.getFileName().toString();
         this.xnnpack = xnnpack;
@@ -76,11 +83,11 @@ public final class NativeTflite implements Inference {
         this.hasVariables = variables;
 
         int inputCount = (int) interpreter.inputs().limit();
-        this.inputs = new int[inputCount][];
+        this.inputs = new int[histories.size()][inputCount][];
         for (int k = 0; k < inputCount; k++) {
             TfLiteTensor in = interpreter.input_tensor(k);
             if (in.type() != kTfLiteInt32) throw new IllegalStateException(name + ": input " + k + " is not int32");
-            inputs[k] = history.inputOfLength(elements(in));
+            for (int h = 0; h < inputs.length; h++) inputs[h][k] = histories.get(h).inputOfLength(elements(in));
         }
         int idsAt = -1;
         int scoresAt = -1;
@@ -94,7 +101,7 @@ public final class NativeTflite implements Inference {
         this.scores = new float[elements(interpreter.output_tensor(scoresAt))];
 
         // One invocation before taking pointers: TFLite may apply the default delegate lazily.
-        for (int k = 0; k < inputCount; k++) interpreter.typed_input_tensor_int(k).put(inputs[k], 0, inputs[k].length);
+        for (int k = 0; k < inputCount; k++) interpreter.typed_input_tensor_int(k).put(inputs[0][k], 0, inputs[0][k].length);
         check(interpreter.Invoke(), "Invoke");
         this.inputData = new IntPointer[inputCount];
         for (int k = 0; k < inputCount; k++) inputData[k] = interpreter.typed_input_tensor_int(k);
@@ -117,7 +124,9 @@ public final class NativeTflite implements Inference {
     @Override
     public void run() {
         if (hasVariables && interpreter.ResetVariableTensors() != kTfLiteOk) throw new IllegalStateException("ResetVariableTensors failed");
-        for (int k = 0; k < inputs.length; k++) inputData[k].put(inputs[k], 0, inputs[k].length);
+        int[][] history = inputs[next];
+        next = next + 1 == inputs.length ? 0 : next + 1;
+        for (int k = 0; k < history.length; k++) inputData[k].put(history[k], 0, history[k].length);
         if (interpreter.Invoke() != kTfLiteOk) throw new IllegalStateException("TFLite Invoke failed on " + name);
         idsData.get(ids, 0, ids.length);
         scoresData.get(scores, 0, scores.length);

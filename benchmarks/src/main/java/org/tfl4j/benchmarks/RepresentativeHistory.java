@@ -5,14 +5,19 @@ import org.tfl4j.recommend.MovieVocabulary;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 /**
  * The history every end-to-end benchmark feeds: the 10 most rated movies (the first 10 entries of
  * {@code sorted_movie_vocab.json}, a full history with no padding), and for the feature model their genre ids
  * built as the Android app does: every genre of every movie in selection order, mapped to its line in
  * {@code movie_genre_vocab.txt} (0 when absent), until the 32 slots are full, padded with 0.
+ *
+ * <p>{@link #varied} gives other histories built the same way, for runs that should not feed one input again and
+ * again (a CPU's branch predictor learns the data-dependent branches of one repeated input, TOPK_V2's above all).
  */
 public final class RepresentativeHistory {
 
@@ -32,8 +37,38 @@ public final class RepresentativeHistory {
     public static RepresentativeHistory load(Path modelsDir) throws IOException {
         MovieVocabulary movies = MovieVocabulary.load(modelsDir.resolve("sorted_movie_vocab.json"));
         GenreVocabulary genres = GenreVocabulary.load(modelsDir.resolve("movie_genre_vocab.txt"));
-        List<MovieVocabulary.Movie> history = movies.movies().subList(0, Math.min(MOVIE_INPUT_LENGTH, movies.size()));
+        return of(movies.movies().subList(0, Math.min(MOVIE_INPUT_LENGTH, movies.size())), genres);
+    }
 
+    /**
+     * {@code count} histories of 10 distinct movies each, drawn with a {@code Random(seed)} from the
+     * {@code fromMostRated} most rated movies, the first one the representative history ({@link #load}); the same
+     * arguments give the same histories.
+     */
+    public static List<RepresentativeHistory> varied(Path modelsDir, int count, int fromMostRated, long seed)
+            throws IOException {
+        MovieVocabulary movies = MovieVocabulary.load(modelsDir.resolve("sorted_movie_vocab.json"));
+        GenreVocabulary genres = GenreVocabulary.load(modelsDir.resolve("movie_genre_vocab.txt"));
+        int pool = Math.min(fromMostRated, movies.size());
+        if (count < 1 || pool < MOVIE_INPUT_LENGTH) {
+            throw new IllegalArgumentException("need at least one history and " + MOVIE_INPUT_LENGTH
+                    + " movies to draw from; asked for " + count + " from " + pool);
+        }
+        List<RepresentativeHistory> histories = new ArrayList<>(count);
+        histories.add(of(movies.movies().subList(0, MOVIE_INPUT_LENGTH), genres));
+        Random random = new Random(seed);
+        while (histories.size() < count) {
+            List<MovieVocabulary.Movie> drawn = new ArrayList<>(MOVIE_INPUT_LENGTH);
+            while (drawn.size() < MOVIE_INPUT_LENGTH) {
+                MovieVocabulary.Movie movie = movies.movies().get(random.nextInt(pool));
+                if (!drawn.contains(movie)) drawn.add(movie);
+            }
+            histories.add(of(drawn, genres));
+        }
+        return histories;
+    }
+
+    private static RepresentativeHistory of(List<MovieVocabulary.Movie> history, GenreVocabulary genres) {
         int[] movieIds = new int[MOVIE_INPUT_LENGTH];
         Arrays.fill(movieIds, PAD);
         for (int i = 0; i < history.size(); i++) movieIds[i] = history.get(i).id();

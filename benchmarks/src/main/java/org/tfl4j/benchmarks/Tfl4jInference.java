@@ -6,16 +6,19 @@ import org.tfl4j.engine.TensorInfo;
 import org.tfl4j.parser.TensorType;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * tfl4j on its allocation-free path: {@code setInput} / {@code invoke} / {@code getOutput} with flat arrays
- * prepared once. Every run starts the LSTM state from zero (tfl4j's default).
+ * prepared once. Every run starts the LSTM state from zero (tfl4j's default). Given several histories, the runs
+ * feed them in turn.
  */
 public final class Tfl4jInference implements Inference {
 
     private final Interpreter interpreter;
     private final int tfliteThreads;
-    private final int[][] inputs;
+    private final int[][][] inputs; // [history][input]
+    private int next;               // the history the next run feeds
     private final int idsOutput;
     private final int scoresOutput;
     private final int[] ids;
@@ -23,14 +26,19 @@ public final class Tfl4jInference implements Inference {
 
     /** @param tfliteThreads the numerics mode: the TFLite thread count whose arithmetic tfl4j reproduces */
     public Tfl4jInference(Path modelFile, RepresentativeHistory history, int tfliteThreads) {
+        this(modelFile, List.of(history), tfliteThreads);
+    }
+
+    /** Runs feed {@code histories} in turn, from the first. */
+    public Tfl4jInference(Path modelFile, List<RepresentativeHistory> histories, int tfliteThreads) {
         this.tfliteThreads = tfliteThreads;
         Interpreter.Options options = new Interpreter.Options().setTfliteThreads(tfliteThreads);
         this.interpreter = new Interpreter(Model.load(modelFile, options), options);
-        this.inputs = new int[interpreter.getInputTensorCount()][];
-        for (int k = 0; k < inputs.length; k++) {
+        this.inputs = new int[histories.size()][interpreter.getInputTensorCount()][];
+        for (int k = 0; k < interpreter.getInputTensorCount(); k++) {
             TensorInfo in = interpreter.getInputTensor(k);
             if (in.dataType() != TensorType.INT32) throw new IllegalStateException(modelFile + ": input " + k + " is " + in);
-            inputs[k] = history.inputOfLength(in.numElements());
+            for (int h = 0; h < inputs.length; h++) inputs[h][k] = histories.get(h).inputOfLength(in.numElements());
         }
         int idsAt = -1;
         int scoresAt = -1;
@@ -48,7 +56,9 @@ public final class Tfl4jInference implements Inference {
 
     @Override
     public void run() {
-        for (int k = 0; k < inputs.length; k++) interpreter.setInput(k, inputs[k]);
+        int[][] history = inputs[next];
+        next = next + 1 == inputs.length ? 0 : next + 1;
+        for (int k = 0; k < history.length; k++) interpreter.setInput(k, history[k]);
         interpreter.invoke();
         interpreter.getOutput(idsOutput, ids);
         interpreter.getOutput(scoresOutput, scores);

@@ -49,6 +49,40 @@ class PerformanceReportTest {
         assertEquals(12.3, bow.allThreadsBytesPerOp());
     }
 
+    private static String withHistories(String entry, int histories) {
+        return entry.replace("\"params\": {", "\"params\": {\"histories\": \"" + histories + "\", ");
+    }
+
+    @Test
+    void runsOverSeveralHistoriesAreKeptApartAndMergedByJdk() {
+        String one = withHistories(entry(E2E, "bow", "tfl4j", "us/op", 30.0, 40.0, 0.0, 1.0), 1);
+        String xnnpackOne = withHistories(entry(E2E, "bow", "tflite-xnnpack", "us/op", 60.0, 70.0, 0.0, 1.0), 1);
+        String varied = withHistories(entry(E2E, "bow", "tfl4j", "us/op", 40.0, 99.0, 0.0, 1.0), 64);
+        String xnnpackVaried = withHistories(entry(E2E, "bow", "tflite-xnnpack", "us/op", 100.0, 120.0, 0.0, 1.0), 64);
+        PerformanceReport.Run first = PerformanceReport.parse("[" + one + ",\n" + xnnpackOne + "]", "jdk17.json");
+        PerformanceReport.Run second = PerformanceReport.parse("[" + varied + ",\n" + xnnpackVaried + "]", "jdk17-h64.json");
+        assertEquals(0, first.variedHistories());
+        assertEquals(64, second.variedHistories());
+        assertEquals(0, second.results().size(), "runs over 64 histories are not one-history results");
+
+        List<PerformanceReport.Run> merged = PerformanceReport.mergeByJdk(List.of(first, second));
+        assertEquals(1, merged.size(), "one JDK");
+        PerformanceReport.Run run = merged.get(0);
+        assertEquals(30.0, find(run, "bow", "tfl4j").medianMicros(), 1e-9, "the target table keeps the one-history median");
+        assertEquals(2, run.varied().size());
+        assertEquals(0.4, PerformanceReport.ratioToBaseline(run.variedOnly(), run.varied().get(0)), 1e-12,
+                "varied runs divide by XNNPACK over the same histories");
+
+        String md = PerformanceReport.renderVaried(merged);
+        assertTrue(md.startsWith("## Over 64 histories in turn"), md);
+        assertTrue(md.contains("| bow | 17 | tfl4j | 40.0 | 99.0 | 0.40 | 0.000 |"), md);
+        assertEquals("", PerformanceReport.renderVaried(List.of(first)), "no section without a varied run");
+
+        String other = withHistories(entry(E2E, "bow", "tfl4j", "us/op", 40.0, 99.0, 0.0, 1.0), 16);
+        assertThrows(IllegalArgumentException.class, () -> PerformanceReport.parse("[" + varied + ",\n" + other + "]", "x.json"),
+                "two counts besides 1 would mix in one table");
+    }
+
     @Test
     void ratiosDivideByXnnpackOfTheSameModel() {
         PerformanceReport.Run run = PerformanceReport.parse(JSON, "jdk17.json");
