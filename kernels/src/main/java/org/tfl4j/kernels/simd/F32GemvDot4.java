@@ -31,8 +31,8 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  * its own ({@link #residuePairSums}): the sixteen {@code x[k]} broadcasts stay in registers and each pass over the
  * blocks loads only weights, two of dot4's four partial sums at a time. The general kernel loads a broadcast beside
  * every weight vector and runs about 1.7 cycles per 8-unit multiply-add step on the reference machine whatever the
- * cache level (a loop-carried register shuffle C2 puts in its inner loop); the depth-16 kernel about 1.1-1.25
- * (GemvBenchmark 3953 x 16: 3.0-3.2 against 4.0-4.3 µs).
+ * cache level (why was not settled: its compiled inner loop also moves a spilled register through an XMM register
+ * and back on every iteration); the depth-16 kernel about 1.1-1.25 (GemvBenchmark 3953 x 16: 3.5 against 4.4 µs).
  *
  * <p>Only the non-flushing arithmetic: the caller takes this path when {@code MatMul.needsFlush} proves that no
  * product or partial sum can be subnormal. The bias add still flushes (a sum of a normal bias and a sum can be
