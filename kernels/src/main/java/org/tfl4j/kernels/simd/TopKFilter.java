@@ -27,8 +27,9 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * <p>Two ways to the top {@code k}, both exact whatever the values:
  * <ul>
  *   <li><b>Threshold from a sample</b> (long rows and not too small a k: {@code rowSize >= 16 k},
- *       {@code k >= 32}): the {@code j}-th largest value of a 1-in-8 sample of the row (every eighth block of
- *       {@link #LANES} elements, {@code j} a little above {@code k / 8}; when {@code j} is small against the lanes,
+ *       {@code k >= 32}): the {@code j}-th largest value of a 1-in-8 sample of the row (one element of every eight
+ *       consecutive ones, see {@link #samplePosition}; {@code j} a little above {@code k / 8}; when {@code j} is
+ *       small against the lanes,
  *       the {@code j}-th largest of each lane's six best, which is at most that) is a threshold {@code T} that about
  *       {@code 1.5 k} to {@code 2 k} values reach. One pass collects the keys of every value {@code >= T}; if there
  *       are at least {@code k} of them, the top {@code k} of the row is the top {@code k} of those (every value left
@@ -57,13 +58,15 @@ public final class TopKFilter {
 
     private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
-    /** Float lanes; also the sample's block length, so the twin samples the same positions. */
+    /** Float lanes; also the sample's group length ({@link #samplePosition}), so the twin samples the same positions. */
     private static final int LANES = FLOATS.length();
     private static final int INT_LANES = INTS.length();
     /** Lane i holds i: the lanes after lane j are {@code LANE_INDEX > j}. */
     private static final FloatVector LANE_INDEX = FloatVector.zero(FLOATS).addIndex(1);
-    /** One block of {@link #LANES} in this many is sampled. */
+    /** One element in this many is sampled. */
     private static final int SAMPLE_STRIDE = 8;
+    /** Lane i holds {@code i mod SAMPLE_STRIDE}: which vector of a sample group lane i is taken from. */
+    private static final FloatVector LANE_SAMPLE_VECTOR = FloatVector.fromArray(FLOATS, sampleVectors(), 0);
     /** Below this k the heap alone is cheap (few entries, shallow), and a sample of k / 8 values too noisy. */
     private static final int MIN_SAMPLED_K = 32;
     /**
@@ -101,15 +104,33 @@ public final class TopKFilter {
         return Math.max(4 * k, 2 * SAMPLE_STRIDE * sampleRank(k));
     }
 
-    /** Elements in the sample: every {@link #SAMPLE_STRIDE}-th whole block of {@link #LANES}. */
+    /** Elements in the sample: {@link #LANES} from every whole group of {@code SAMPLE_STRIDE * LANES}. */
     private static int sampleSize(int rowSize) {
         return rowSize / (SAMPLE_STRIDE * LANES) * LANES;
     }
 
     /**
+     * The row position of sampled lane {@code lane} of group {@code group} (the row's elements
+     * {@code [group * 8L, (group + 1) * 8L)}, eight vectors of L): lane {@code l} of the group's vector
+     * {@code l mod 8}, a diagonal through the group. One element in eight, spread out: a sample of whole vectors
+     * (every eighth block of L consecutive elements) took neighbouring labels together, and the models' neighbouring
+     * labels score alike, so it misjudged the rows more (on the real logits of 64 varied histories, cnn: about 240
+     * values reached its threshold, 164 to 359, against about 160 from single elements).
+     */
+    static int samplePosition(int group, int lane) {
+        return (group * SAMPLE_STRIDE + lane % SAMPLE_STRIDE) * LANES + lane;
+    }
+
+    private static float[] sampleVectors() {
+        float[] v = new float[LANES];
+        for (int lane = 0; lane < LANES; lane++) v[lane] = lane % SAMPLE_STRIDE;
+        return v;
+    }
+
+    /**
      * Which sampled value is the threshold: {@code k / 8} (its expected rank in the sample) plus two standard
-     * deviations and 2, rounded up to whole blocks. Fewer than {@code k} values reach it in at most about 2% of
-     * random rows; for k = 100 and 8 lanes, j = 24 and about 190 are collected (140 to 200 of the models' logits).
+     * deviations and 2, rounded up to whole vectors. Fewer than {@code k} values reach it in at most about 2% of
+     * random rows; for k = 100 and 8 lanes, j = 24 and about 190 are collected.
      */
     private static int sampleRank(int k) {
         double expected = (double) k / SAMPLE_STRIDE;
@@ -194,7 +215,7 @@ public final class TopKFilter {
         return 2 * j <= TOP_PER_LANE * LANES;
     }
 
-    /** The threshold rank from the sample, the sampled blocks compared as vectors. */
+    /** The threshold rank from the sample, each group's sampled lanes gathered into one vector. */
     private static int sampleThresholdVector(float[] x, int base, int rowSize, int k, long[] keys, int[] ranks) {
         int j = sampleRank(k);
         return usesLaneTops(j) ? laneTopsThresholdVector(x, base, rowSize, j, keys, ranks)
@@ -221,7 +242,13 @@ public final class TopKFilter {
         Arrays.fill(ranks, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
             // reinterpretAsInts and the loop-carried r are cast to their exact class (VectorWidth.FLOAT_VECTOR).
-            FloatVector sampled = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + block * SAMPLE_STRIDE * LANES));
+            int c = base + block * SAMPLE_STRIDE * LANES;
+            FloatVector sampled = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, c)); // lanes of vector 0
+            for (int v = 1; v < Math.min(SAMPLE_STRIDE, LANES); v++) { // the lanes samplePosition takes from vector v
+                FloatVector from = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, c + v * LANES));
+                sampled = FLOAT_VECTOR.cast(sampled).blend(from, LANE_SAMPLE_VECTOR.compare(VectorOperators.EQ, (float) v));
+            }
+            sampled = FLOAT_VECTOR.cast(sampled);
             IntVector bits = INT_VECTOR.cast(sampled.reinterpretAsInts());
             IntVector magnitude = bits.lanewise(VectorOperators.AND, 0x7fff_ffff);
             IntVector r = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fff_ffff))
@@ -243,7 +270,7 @@ public final class TopKFilter {
         Arrays.fill(keys, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
             for (int lane = 0; lane < LANES; lane++) {
-                long r = rank(x[base + block * SAMPLE_STRIDE * LANES + lane]);
+                long r = rank(x[base + samplePosition(block, lane)]);
                 for (int i = 0; i < TOP_PER_LANE; i++) { // lane's i-th best at keys[i * LANES + lane]
                     long t = keys[i * LANES + lane];
                     keys[i * LANES + lane] = Math.max(t, r);
@@ -269,7 +296,7 @@ public final class TopKFilter {
         return (int) a[n - j];
     }
 
-    /** The {@code j}-th largest rank in the sample, the sampled blocks compared as vectors. */
+    /** The {@code j}-th largest rank in the sample, each group's sampled lanes gathered into one vector. */
     private static int sampleThresholdSortedVector(float[] x, int base, int rowSize, int j, long[] keys) {
         int blocks = sampleSize(rowSize) / LANES;
         int filled = j / LANES;
@@ -277,13 +304,18 @@ public final class TopKFilter {
         int worstRank = (int) keys[0];
         float worst = valueOfRank(worstRank);
         for (int block = filled; block < blocks; block++) {
-            int c = block * SAMPLE_STRIDE * LANES;
-            VectorMask<Float> above = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, base + c)).compare(VectorOperators.GT, worst);
+            int c = base + block * SAMPLE_STRIDE * LANES;
+            FloatVector sampled = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, c)); // as laneTopsThresholdVector
+            for (int v = 1; v < Math.min(SAMPLE_STRIDE, LANES); v++) {
+                FloatVector from = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, c + v * LANES));
+                sampled = FLOAT_VECTOR.cast(sampled).blend(from, LANE_SAMPLE_VECTOR.compare(VectorOperators.EQ, (float) v));
+            }
+            VectorMask<Float> above = FLOAT_VECTOR.cast(sampled).compare(VectorOperators.GT, worst);
             if (above.anyTrue()) {
                 // Lanes from the first one above on, one by one: no mask lives across the insertions (C2 would
                 // box it, allocating).
-                for (int p = c + above.firstTrue(); p < c + LANES; p++) {
-                    int rank = rank(x[base + p]);
+                for (int lane = above.firstTrue(); lane < LANES; lane++) {
+                    int rank = rank(x[base + samplePosition(block, lane)]);
                     if (rank > worstRank) {
                         keepRank(keys, j, rank);
                         worstRank = (int) keys[0];
@@ -302,9 +334,8 @@ public final class TopKFilter {
         fillSample(x, base, filled, keys);
         int worstRank = (int) keys[0];
         for (int block = filled; block < blocks; block++) {
-            int c = block * SAMPLE_STRIDE * LANES;
-            for (int p = c; p < c + LANES; p++) {
-                int rank = rank(x[base + p]);
+            for (int lane = 0; lane < LANES; lane++) {
+                int rank = rank(x[base + samplePosition(block, lane)]);
                 if (rank > worstRank) {
                     keepRank(keys, j, rank);
                     worstRank = (int) keys[0];
@@ -314,13 +345,12 @@ public final class TopKFilter {
         return worstRank;
     }
 
-    /** The ranks of the first {@code blocks} sampled blocks, sorted smallest first into {@code best}. */
+    /** The ranks of the first {@code blocks} sample groups, sorted smallest first into {@code best}. */
     private static void fillSample(float[] x, int base, int blocks, long[] best) {
         for (int block = 0; block < blocks; block++) {
-            int c = block * SAMPLE_STRIDE * LANES;
             for (int lane = 0; lane < LANES; lane++) {
                 int i = block * LANES + lane;
-                long rank = rank(x[base + c + lane]);
+                long rank = rank(x[base + samplePosition(block, lane)]);
                 while (i > 0 && best[i - 1] > rank) {
                     best[i] = best[i - 1];
                     i--;
