@@ -27,9 +27,10 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  * read and a lane shuffle, which measured 20-25% faster on the label table (JMH {@code GemvBenchmark}, 3953 units:
  * 5.2 against 6.5 µs at depth 16, 9.9 against 13.4 µs at depth 32).
  *
- * <p>Depth 16 (the label tables of three of the four models, the LSTM's gate products) has a layout and a kernel of
- * its own ({@link #residuePairSums}): the sixteen {@code x[k]} broadcasts stay in registers and each pass over the
- * blocks loads only weights, two of dot4's four partial sums at a time. The general kernel loads a broadcast beside
+ * <p>Depths 16 and 32 (the label tables, the LSTM's gate products, the small FCs) have a layout and kernels of their
+ * own ({@link #residuePairSums}, {@link #residueSums}): weights packed by residue ({@code k mod 4}, the partial sum
+ * they go to), each pass over the blocks keeping its eight {@code x[k]} broadcasts in registers and loading weights
+ * only, two of dot4's four partial sums at a time at depth 16, one at depth 32. The general kernel loads a broadcast beside
  * every weight vector and runs about 1.7 cycles per 8-unit multiply-add step on the reference machine whatever the
  * cache level (why was not settled: its compiled inner loop also moves a spilled register through an XMM register
  * and back on every iteration); the depth-16 kernel about 1.1-1.25 (GemvBenchmark 3953 x 16: 3.5 against 4.4 µs).
@@ -46,9 +47,14 @@ public final class F32GemvDot4 {
     private static final int LANES = FLOATS.length();
     /** The depth whose weights are packed by residue pairs for {@link #residuePairSums}. */
     private static final int RESIDUE_DEPTH = 16;
+    /** The depth whose weights are packed by residue for {@link #residueSums}. */
+    private static final int RESIDUE_DEPTH_32 = 32;
+    /** Rows per block and region in both residue layouts (eight broadcasts per pass). */
+    private static final int RESIDUE_ROWS = 8;
 
     /** The length of the {@code scratch} the kernels take for inputs of {@code depth} (the broadcast input). */
     public static int scratchNeeded(int depth) {
+        // Depth 32 keeps l1 of up to RESIDUE_ROWS * 4 blocks at a time here (residueSums): the broadcast's size.
         return depth == RESIDUE_DEPTH ? 0 : (depth & ~3) * LANES;
     }
 
@@ -68,12 +74,16 @@ public final class F32GemvDot4 {
      * Where weight {@code (o, k)} of a {@code [units, depth]} matrix is packed. In general {@code [o / L][k][o % L]}.
      * At depth 16, by residue pairs: {@code k = 4s + j} goes to region {@code j & 1} (the partial sums l0 and l2 in
      * region 0, l1 and l3 in region 1), block {@code o / L}, row {@code 2s + (j >> 1)}, lane {@code o % L}: one pass
-     * over a region reads it front to back.
+     * over a region reads it front to back. At depth 32, by residue: {@code k = 4s + j} goes to region {@code j},
+     * block {@code o / L}, row {@code s}.
      */
     private static int offset(int units, int depth, int o, int k) {
-        if (depth != RESIDUE_DEPTH) return ((o / LANES) * depth + k) * LANES + o % LANES;
         int j = k & 3;
-        return (((j & 1) * blocks(units) + o / LANES) * (RESIDUE_DEPTH / 2) + 2 * (k >> 2) + (j >> 1)) * LANES + o % LANES;
+        if (depth == RESIDUE_DEPTH) {
+            return (((j & 1) * blocks(units) + o / LANES) * RESIDUE_ROWS + 2 * (k >> 2) + (j >> 1)) * LANES + o % LANES;
+        }
+        if (depth == RESIDUE_DEPTH_32) return ((j * blocks(units) + o / LANES) * RESIDUE_ROWS + (k >> 2)) * LANES + o % LANES;
+        return ((o / LANES) * depth + k) * LANES + o % LANES;
     }
 
     /** Packs {@code w [units, depth]} (row-major from {@code wOff}) into a new array of {@link #packedSize}. */
@@ -149,6 +159,18 @@ public final class F32GemvDot4 {
             if (depth == RESIDUE_DEPTH) {
                 residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 0, y, yOff);
                 residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 1, y, yOff);
+            } else if (depth == RESIDUE_DEPTH_32) {
+                // dot4 = (l0 + l2) + (l1 + l3): y = l0, y = y + l2, then l1 into scratch and y = y + (l1 + l3),
+                // a chunk of blocks at a time (the scratch holds the broadcast's 32 L floats: 32 blocks of l1)
+                int blocks = blocks(units);
+                residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 0, STORE, y, yOff, null, 0);
+                residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 2, ADD, y, yOff, null, 0);
+                int chunk = scratch.length / LANES;
+                for (int from = 0; from < wholeBlocks; from += chunk) {
+                    int to = Math.min(from + chunk, wholeBlocks);
+                    residueSums(x, xOff, packed, blocks, from, to, 1, STORE, scratch, -from * LANES, null, 0);
+                    residueSums(x, xOff, packed, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch, -from * LANES);
+                }
             } else {
                 broadcastInput(x, xOff, depth & ~3, scratch);
                 reducedPartialSums(scratch, depth, packed, wholeBlocks, y, yOff);
@@ -253,6 +275,47 @@ public final class F32GemvDot4 {
             int o = yOff + block * LANES;
             if (pair == 1) sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o)).add(FLOAT_VECTOR.cast(sum));
             FLOAT_VECTOR.cast(sum).intoArray(y, o);
+        }
+    }
+
+    /** What {@link #residueSums} does with a block's partial sum {@code l}. */
+    private static final int STORE = 0, ADD = 1, ADD_TO_PARTIAL = 2;
+
+    /**
+     * One pass of the depth-32 kernel over blocks {@code [from, to)} of region {@code residue} of the residue layout
+     * ({@link #offset}): each block's partial sum {@code l} of dot4's lane {@code residue}, eight steps in dot4's order,
+     * then {@code dst[o] = l} ({@link #STORE}), {@code dst[o] = dst[o] + l} ({@link #ADD}) or
+     * {@code dst[o] = dst[o] + (partial[o] + l)} ({@link #ADD_TO_PARTIAL}), with {@code o} the block's first unit
+     * plus {@code dstOff} (and {@code partialOff}). The eight broadcasts stay in registers.
+     */
+    private static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
+                                    int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
+        FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + residue]));
+        FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 4 + residue]));
+        FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 8 + residue]));
+        FloatVector x3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 12 + residue]));
+        FloatVector x4 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 16 + residue]));
+        FloatVector x5 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 20 + residue]));
+        FloatVector x6 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 24 + residue]));
+        FloatVector x7 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 28 + residue]));
+        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
+        int region = residue * blocks * RESIDUE_ROWS * LANES;
+        for (int block = from; block < to; block++) {
+            int p = region + block * RESIDUE_ROWS * LANES; // row s at p + s * L
+            FloatVector l = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x1));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x2));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x3));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 4 * LANES)).mul(x4));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 5 * LANES)).mul(x5));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 6 * LANES)).mul(x6));
+            l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 7 * LANES)).mul(x7));
+            int o = dstOff + block * LANES;
+            if (mode == ADD_TO_PARTIAL) {
+                l = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, partial, partialOff + block * LANES)).add(FLOAT_VECTOR.cast(l));
+            }
+            if (mode != STORE) l = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, dst, o)).add(FLOAT_VECTOR.cast(l));
+            FLOAT_VECTOR.cast(l).intoArray(dst, o);
         }
     }
 
