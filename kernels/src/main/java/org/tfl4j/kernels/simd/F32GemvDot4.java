@@ -95,10 +95,10 @@ public final class F32GemvDot4 {
 
     /**
      * Packs {@code w [units, depth]} into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
-     * {@code [o / L][k][o % L]}; at depth 16, into {@code [2][ceil(units / L)][8][L]} by residue pairs instead
-     * ({@link #offset}). The lanes of the last block past {@code units} are zeros (the units of a
-     * last, partial block run the scalar {@link #unit}, so the padding is never read). The last float is the largest
-     * {@code |w|}, +inf if a weight is infinite or NaN.
+     * {@code [o / L][k][o % L]}; at depth 16 into {@code [2][ceil(units / L)][8][L]} by residue pairs, at depth 32
+     * into {@code [4][ceil(units / L)][8][L]} by residue instead ({@link #offset}). The lanes of the last block past
+     * {@code units} are zeros (the units of a last, partial block run the scalar {@link #unit}, so the padding is never
+     * read). The last float is the largest {@code |w|}, +inf if a weight is infinite or NaN.
      */
     public static void pack(float[] w, int wOff, int units, int depth, float[] packed) {
         int size = packedSize(units, depth);
@@ -143,7 +143,8 @@ public final class F32GemvDot4 {
 
     /**
      * The vector kernel in three passes over whole blocks of {@code L} units, each its own method, then the units past
-     * the last whole block by {@link #unit}: after the input's broadcast ({@link #broadcastInput}), the 4-way partial sums and their reduction ({@link #reducedPartialSums}),
+     * the last whole block by {@link #unit}: after the input's broadcast ({@link #broadcastInput}), the 4-way partial
+     * sums and their reduction ({@link #reducedPartialSums}; at depths 16 and 32 the residue passes instead),
      * the last {@code depth mod 4} terms ({@link #addLastTerms}), the bias and clamp ({@link #biasAndClamp}). The sums
      * wait in {@code y} between passes (a float stored and reloaded is unchanged), so each pass is small enough for
      * C2 to inline all of its Vector API calls: one method doing everything exceeds C2's inlining node budget, and a
