@@ -7,8 +7,8 @@
 #   Per JDK two JMH runs: every model and engine on the one representative history (what the target is judged
 #   on), then tfl4j and both TFLite engines over 64 histories in turn (-p histories=64).
 #
-#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~3 min per JDK; a full run,
-#                  two JVM forks per model and engine, ~11 min per JDK)
+#   --quick        1 warmup and 2 measurement iterations of 1 s, a rough look (~2-3 min per JDK; a full run,
+#                  two JVM forks per model and engine, ~8 min per JDK, 16 min in all on 2026-12-05)
 #   --no-varied    skip the run over 64 histories
 #   --jdk 17|25    run on one JDK only (default: both; JDK 25 is skipped with a note when absent)
 #   --skip-build   reuse the benchmarks jar already built
