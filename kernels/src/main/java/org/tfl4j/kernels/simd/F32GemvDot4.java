@@ -54,7 +54,7 @@ public final class F32GemvDot4 {
 
     /** The length of the {@code scratch} the kernels take for inputs of {@code depth} (the broadcast input). */
     public static int scratchNeeded(int depth) {
-        // Depth 32 keeps l1 of up to RESIDUE_ROWS * 4 blocks at a time here (residueSums): the broadcast's size.
+        // Depth 32 keeps l1 of 32 blocks at a time here (evalVector): the size of the broadcast it does not need.
         return depth == RESIDUE_DEPTH ? 0 : (depth & ~3) * LANES;
     }
 
@@ -260,10 +260,9 @@ public final class F32GemvDot4 {
         FloatVector a3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 12 + pair]));
         FloatVector c3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 14 + pair]));
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        int rows = RESIDUE_DEPTH / 2; // per block and region
-        int region = pair * blocks * rows * LANES;
+        int region = pair * blocks * RESIDUE_ROWS * LANES;
         for (int block = 0; block < wholeBlocks; block++) {
-            int p = region + block * rows * LANES; // rows 2s (l_pair) and 2s + 1 (l_(pair + 2)) at p + row * L
+            int p = region + block * RESIDUE_ROWS * LANES; // rows 2s (l_pair) and 2s + 1 (l_(pair + 2)) at p + row * L
             FloatVector la = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(a0));
             FloatVector lc = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(c0));
             la = FLOAT_VECTOR.cast(la).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(a1));
