@@ -329,8 +329,10 @@ public final class PerformanceReport {
         md.append("The tables above feed every inference the same history, as TFLite's `benchmark_model` feeds one input, and a\n")
                 .append("CPU's branch predictor then learns the data-dependent branches of that one input. Here every engine gets the\n")
                 .append("same sequence of ").append(histories).append(" histories in turn (`-p histories=").append(histories)
-                .append("`: the representative one, then 10 movies drawn from the 1000\n")
-                .append("most rated, seed 42; setup checks every one's ids against the reference engine), closer to a service answering\n")
+                .append("`: the representative one, then 10 movies drawn from the ")
+                .append(EndToEndBenchmark.VARIED_FROM_MOST_RATED).append("\n")
+                .append("most rated, seed ").append(EndToEndBenchmark.VARIED_SEED)
+                .append("; setup checks every one's ids against the reference engine), closer to a service answering\n")
                 .append("different users. In tfl4j the difference is TOPK_V2 (per-op profile over the same 64 histories: 4.2-4.9 µs\n")
                 .append("with one history, about 10 µs with 64; each other op at most 1.5 µs more); TFLite's ops were not profiled.\n")
                 .append("The target is judged on the tables above.\n\n");
