@@ -109,14 +109,15 @@ public final class F32ConvChannelLanes {
         int blockStride = depth * LANES;
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) { // four blocks: four independent sums
-            int p = block * blockStride; // packed[block][k][*] at p + k * LANES
+            int p0 = block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
-            for (int k = 0; k < depth; k++, p += LANES) {
+            for (int k = 0; k < depth; k++) {
+                int kl = k * LANES; // packed[block + i][k][*] at pi + kl
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
-                s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride)).mul(xk));
-                s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride)).mul(xk));
-                s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride)).mul(xk));
+                s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p0 + kl)).mul(xk));
+                s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p1 + kl)).mul(xk));
+                s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p2 + kl)).mul(xk));
+                s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p3 + kl)).mul(xk));
             }
             int o = block * LANES;
             FLOAT_VECTOR.cast(s0).intoArray(y, yOff + o);
@@ -127,8 +128,8 @@ public final class F32ConvChannelLanes {
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
             FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-            for (int k = 0; k < depth; k++, p += LANES) {
-                s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            for (int k = 0; k < depth; k++) {
+                s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * LANES)).mul(x[xOff + k]));
             }
             int o = block * LANES;
             FLOAT_VECTOR.cast(s).intoArray(y, yOff + o);
@@ -176,16 +177,17 @@ public final class F32ConvChannelLanes {
         int blockStride = depth * LANES;
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) { // four blocks x two patches: eight independent sums
-            int p = block * blockStride;
+            int p0 = block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0; // patch 0
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;                       // patch 1
-            for (int k = 0; k < depth; k++, p += LANES) {
+            for (int k = 0; k < depth; k++) {
+                int kl = k * LANES; // packed[block + i][k][*] at pi + kl
                 FloatVector xa = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x0[x0Off + k]));
                 FloatVector xb = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x1[x1Off + k]));
-                FloatVector f0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
-                FloatVector f1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride));
-                FloatVector f2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride));
-                FloatVector f3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride));
+                FloatVector f0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p0 + kl));
+                FloatVector f1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p1 + kl));
+                FloatVector f2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p2 + kl));
+                FloatVector f3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p3 + kl));
                 a0 = FLOAT_VECTOR.cast(a0).add(f0.mul(xa));
                 a1 = FLOAT_VECTOR.cast(a1).add(f1.mul(xa));
                 a2 = FLOAT_VECTOR.cast(a2).add(f2.mul(xa));
@@ -208,8 +210,8 @@ public final class F32ConvChannelLanes {
         for (; block < wholeBlocks; block++) {
             int p = block * blockStride;
             FloatVector a = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), b = a;
-            for (int k = 0; k < depth; k++, p += LANES) {
-                FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
+            for (int k = 0; k < depth; k++) {
+                FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * LANES));
                 a = FLOAT_VECTOR.cast(a).add(f.mul(x0[x0Off + k]));
                 b = FLOAT_VECTOR.cast(b).add(f.mul(x1[x1Off + k]));
             }
@@ -269,12 +271,13 @@ public final class F32ConvChannelLanes {
         int depth4 = depth & ~3;
         int block = 0;
         for (; block + 2 <= wholeBlocks; block += 2) { // two blocks x four partial sums: eight independent sums
-            int p = block * blockStride;
-            int q = p + blockStride;
+            int pBase = block * blockStride;
+            int qBase = pBase + blockStride;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             int k = 0;
-            for (; k < depth4; k += 4, p += 4 * LANES, q += 4 * LANES) {
+            for (; k < depth4; k += 4) {
+                int p = pBase + k * LANES, q = qBase + k * LANES;
                 FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 1]));
                 FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 2]));
@@ -292,7 +295,8 @@ public final class F32ConvChannelLanes {
                     .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
             FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2))
                     .add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
-            for (; k < depth; k++, p += LANES, q += LANES) {
+            for (; k < depth; k++) {
+                int p = pBase + k * LANES, q = qBase + k * LANES;
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
                 b = FLOAT_VECTOR.cast(b).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xk));
@@ -302,10 +306,11 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b).intoArray(y, yOff + o + LANES);
         }
         for (; block < wholeBlocks; block++) {
-            int p = block * blockStride;
+            int pBase = block * blockStride;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             int k = 0;
-            for (; k < depth4; k += 4, p += 4 * LANES) {
+            for (; k < depth4; k += 4) {
+                int p = pBase + k * LANES;
                 a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
                 a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x[xOff + k + 1]));
                 a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x[xOff + k + 2]));
@@ -313,8 +318,8 @@ public final class F32ConvChannelLanes {
             }
             FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
                     .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            for (; k < depth; k++, p += LANES) {
-                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+            for (; k < depth; k++) {
+                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, pBase + k * LANES)).mul(x[xOff + k]));
             }
             int o = block * LANES;
             FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
@@ -382,18 +387,18 @@ public final class F32ConvChannelLanes {
         int blockStride = depth * LANES;
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) {
-            int base = block * blockStride;
+            int p0 = block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
             FloatVector r0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), r1 = r0, r2 = r0, r3 = r0;
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
                 FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
-                int p = base + start * LANES;
-                for (int k = start; k < end; k++, p += LANES) {
+                for (int k = start; k < end; k++) {
+                    int kl = k * LANES; // packed[block + i][k][*] at pi + kl
                     FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
-                    s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                    s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + blockStride)).mul(xk));
-                    s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * blockStride)).mul(xk));
-                    s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * blockStride)).mul(xk));
+                    s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p0 + kl)).mul(xk));
+                    s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p1 + kl)).mul(xk));
+                    s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p2 + kl)).mul(xk));
+                    s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p3 + kl)).mul(xk));
                 }
                 r0 = FLOAT_VECTOR.cast(r0).add(FLOAT_VECTOR.cast(s0));
                 r1 = FLOAT_VECTOR.cast(r1).add(FLOAT_VECTOR.cast(s1));
@@ -412,9 +417,8 @@ public final class F32ConvChannelLanes {
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
                 FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-                int p = base + start * LANES;
-                for (int k = start; k < end; k++, p += LANES) {
-                    s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                for (int k = start; k < end; k++) {
+                    s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, base + k * LANES)).mul(x[xOff + k]));
                 }
                 r = FLOAT_VECTOR.cast(r).add(FLOAT_VECTOR.cast(s));
             }

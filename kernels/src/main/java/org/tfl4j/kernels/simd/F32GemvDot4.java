@@ -223,9 +223,10 @@ public final class F32GemvDot4 {
         int blockStride = depth * LANES;
         int end = (depth & ~3) * LANES;
         for (int block = 0; block < wholeBlocks; block++) {
-            int p = block * blockStride; // packed[block][k][*] at p + k * LANES, x[k] broadcast at xb[k * LANES]
+            int base = block * blockStride; // packed[block][k][*] at base + k * LANES, x[k] broadcast at xb[k * LANES]
             FloatVector l0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), l1 = l0, l2 = l0, l3 = l0;
-            for (int kl = 0; kl < end; kl += 4 * LANES, p += 4 * LANES) {
+            for (int kl = 0; kl < end; kl += 4 * LANES) {
+                int p = base + kl;
                 FloatVector w0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
                 FloatVector w1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES));
                 FloatVector w2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES));
@@ -327,8 +328,8 @@ public final class F32GemvDot4 {
         for (int block = 0; block < wholeBlocks; block++) {
             int o = yOff + block * LANES;
             FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o));
-            for (int k = depth4, p = block * blockStride + depth4 * LANES; k < depth; k++, p += LANES) {
-                FloatVector w = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
+            for (int k = depth4, base = block * blockStride; k < depth; k++) {
+                FloatVector w = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, base + k * LANES));
                 sum = FLOAT_VECTOR.cast(sum).add(w.mul(x[xOff + k]));
             }
             FLOAT_VECTOR.cast(sum).intoArray(y, o);

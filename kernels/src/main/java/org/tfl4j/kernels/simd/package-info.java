@@ -11,5 +11,12 @@
  * into instructions only when its type profile names one vector class; a JVM without that profile, or one that ran
  * other vector widths first, allocated 0.9 to 4.6 MB per inference. The engine's allocation tests also run with
  * {@code -XX:TypeProfileWidth=0} to hold this. Kernels take and return arrays, never vectors.
+ *
+ * <p>Loop indices in the one form JDK 17's C2 can check once per loop: every array index inside a counted loop is
+ * {@code invariant + counter * CONSTANT}, plus at most a constant ({@code p0 + k * LANES + LANES}), computed from the
+ * loop's own counter. A second induction variable ({@code k++, p += LANES}) or a run-time invariant added on top
+ * ({@code p + blockStride}) is not recognised by its range-check elimination: every vector load then keeps its own
+ * bounds check and the loop is not unrolled. Measured on the CNN models' convolutions: 30 to 40% faster in this form
+ * (ConvBenchmark, JDK 17; the code was disassembled before and after).
  */
 package org.tfl4j.kernels.simd;
