@@ -333,8 +333,8 @@ public final class PerformanceReport {
                 .append(EndToEndBenchmark.VARIED_FROM_MOST_RATED).append("\n")
                 .append("most rated, seed ").append(EndToEndBenchmark.VARIED_SEED)
                 .append("; setup checks every one's ids against the reference engine), closer to a service answering\n")
-                .append("different users. In tfl4j the difference is TOPK_V2 (per-op profile over the same 64 histories: 4.2-4.9 µs\n")
-                .append("with one history, about 10 µs with 64; each other op at most 1.5 µs more); TFLite's ops were not profiled.\n")
+                .append("different users. In tfl4j the difference is mostly TOPK_V2 (per-op profile over the same 64 histories: 3.4-3.9 µs\n")
+                .append("with one history, 7.2-7.5 µs with 64; each other op at most 1.6 µs more); TFLite's ops were not profiled.\n")
                 .append("The target is judged on the tables above.\n\n");
         md.append("| model | JDK | engine | median µs | p99 µs | median / TFLite-XNNPACK | bytes / inference |\n");
         md.append("|---|---|---|---:|---:|---:|---:|\n");
@@ -410,24 +410,38 @@ public final class PerformanceReport {
             + "  then an add, never an FMA) so that the scores keep TFLite's bits. Lanes run across units, the weights packed\n"
             + "  once at load. At depths 16 and 32 the weights are packed by partial sum (k mod 4), and each pass over the table\n"
             + "  keeps its eight broadcasts of the input in registers and loads weights only: GemvBenchmark 3953 x 16 3.5 µs\n"
-            + "  (4.4 µs with a broadcast loaded beside every weight, the general kernel, which runs at about 1.7 cycles per\n"
-            + "  8-unit step in L1, L2 or beyond), x 32 7.3 µs (8.0-9.5). The x 16 pass now moves about 23 bytes per cycle, near\n"
-            + "  what this core's L2 delivers. Exactness rules out FMA and other summation orders, and bounds cannot skip units:\n"
-            + "  over 200 seeded histories per model the 100th best score stayed below |w| |x| for (nearly) every unit. An\n"
+            + "  (4.4 µs with a broadcast loaded beside every weight), x 32 7.3-8.0 µs. The x 16 pass moves about 23 bytes per\n"
+            + "  cycle, near what this core's L2 delivers; the x 32 table (506 KB) comes mostly from L3, at about the rate of a\n"
+            + "  plain loop that only sums it (6.5 µs). Exactness rules out FMA and other summation orders, and bounds cannot\n"
+            + "  skip units: over 200 seeded histories per model the 100th best score stayed below |w| |x| for (nearly) every\n"
+            + "  unit, and with the table's first 4 to 12 principal directions kept exactly and the rest bounded by their norms\n"
+            + "  (64 varied histories) 3100 to 3953 of the 3953 units still could reach the 100th best score. An\n"
             + "  approximate first pass over a bfloat16 copy of the table (half the bytes), to pick the candidates for exact\n"
             + "  rescoring, measured slower than the exact pass (5.9 against 4.3 µs at x 16, 10.9 against 9.0 µs at x 32):\n"
             + "  decoding the halves costs more vector operations than the bytes save.\n"
             + "- **TOPK_V2** (k = 100 of 3953): a threshold from a 1-in-8 sample (one element of every eight), one vector pass\n"
             + "  collecting the ~2 k scores that reach it, a partial sort of those; exact for any row (a row with NaN takes the\n"
-            + "  replay of TFLite's heap). Its time goes to the collecting pass's per-candidate work and the sort, both\n"
-            + "  data-dependent and branchy: on the models' own logits (64 varied histories) TopKFilter alone takes about 3.6 µs\n"
-            + "  for one row repeated and 9.6 µs over the 64 rows; inside a model (4.8 µs on cnn) the other ops' branches crowd\n"
-            + "  out what the predictor learned. A branch-free collecting pass (both ends of each vector's mask written\n"
-            + "  unconditionally) measured slower on JDK 17 and 25 (about 6.5 µs against 2 µs for the pass) and was dropped.\n"
+            + "  replay of TFLite's heap). The collecting pass turns the compares of 64 scores into the bits of one long and\n"
+            + "  visits only the positions that reach the threshold: one branch per 64 scores where a branch per vector and per\n"
+            + "  hit was mostly mispredicted (the pass on cnn's logits, JDK 17: 1.55 to 1.12 µs for one row repeated, 4.2 to\n"
+            + "  1.2 µs over the rows of 64 varied histories). What remains is branchy: the sample's selection and the partial\n"
+            + "  sort of the ~2 k candidates. On the models' own logits TopKFilter alone takes about 3.3 µs for one row repeated\n"
+            + "  and 6.9 µs over the 64 rows (3.8 and 9.6 µs before). A branch-free (Lomuto) partition for the sort measured\n"
+            + "  slower (2.2 against 1.1 µs), as did a collecting pass writing both ends of each vector's mask unconditionally.\n"
             + "- **UNIDIRECTIONAL_SEQUENCE_LSTM** (rnn): 10 dependent steps, each the four gates' products (two 64 x 16\n"
             + "  GEMVs, the gates stacked), Eigen's logistic and tanh and the cell update in TFLite's order: short, serial work.\n"
             + "- **CONV_2D** (cnn-genre, four convolutions, 16K to 66K multiply-adds each): the same lanes-across-channels\n"
-            + "  kernels in TFLite's GEMM or GEMV order.\n"
+            + "  kernels in TFLite's GEMM or GEMV order. Every load is indexed from its loop's own counter: with a second\n"
+            + "  induction variable JDK 17's C2 kept a bounds check on every vector load and did not unroll (ConvBenchmark: 17\n"
+            + "  to 35% less time without). With their filters in L2 they run at 0.9 to 1.2 cycles per 8-lane multiply-add step, bound by\n"
+            + "  instruction count rather than by the FP units (0.5 would be those units' limit); filters grouped four blocks\n"
+            + "  per stream (one index for four loads) measured 14% faster on the two-patch kernel, not taken yet.\n"
+            + "- **Why cnn-genre stays above 0.5**: an inference reads about 840 KB of weights (the 506 KB label table, 302 KB\n"
+            + "  of convolution filters, 32 KB for the first FC) against this core's 512 KB L2, so most of it comes from L3\n"
+            + "  every time. A plain loop that only sums 840 KB of floats takes about 11 µs here; the label FC and the four\n"
+            + "  convolutions take about 17 µs in the model, TOPK_V2 about 4 µs, the rest about 3 µs, against a target of half\n"
+            + "  TFLite-XNNPACK's 35-37 µs. Alternating the label table's direction from one inference to the next (so that\n"
+            + "  the lines still in L2 come first) saved about 0.3 µs in a probe, within noise: not taken.\n"
             + "- Everything else (gathers, masks, pooling, small FCs, LOGISTIC on 100 values, RESHAPE as a no-op) is about\n"
             + "  1 µs per model in all (2 µs for cnn-genre's two branches).\n"
             + "- Run to run: a JMH fork's JIT decisions move a median by up to about 1 µs; each row merges two forks. On bow\n"

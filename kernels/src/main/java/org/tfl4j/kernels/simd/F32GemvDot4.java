@@ -31,9 +31,10 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  * own ({@link #residuePairSums}, {@link #residueSums}): weights packed by residue ({@code k mod 4}, the partial sum
  * they go to), each pass over the blocks keeping its eight {@code x[k]} broadcasts in registers and loading weights
  * only, two of dot4's four partial sums at a time at depth 16, one at depth 32. The general kernel loads a broadcast beside
- * every weight vector and runs about 1.7 cycles per 8-unit multiply-add step on the reference machine whatever the
- * cache level (why was not settled: its compiled inner loop also moves a spilled register through an XMM register
- * and back on every iteration); the depth-16 kernel about 1.1-1.25 (GemvBenchmark 3953 x 16: 3.5 against 4.4 µs).
+ * every weight vector (eight loads per four steps) and runs about 1.7-1.9 cycles per 8-unit multiply-add step on the
+ * reference machine whatever the cache level; indexing its loads from the loop's counter (see the package doc) removed
+ * their bounds checks but not that. The depth-16 kernel runs about 1.1-1.25 (GemvBenchmark 3953 x 16: 3.5 against
+ * 4.4 µs).
  *
  * <p>Only the non-flushing arithmetic: the caller takes this path when {@code MatMul.needsFlush} proves that no
  * product or partial sum can be subnormal. The bias add still flushes (a sum of a normal bias and a sum can be
