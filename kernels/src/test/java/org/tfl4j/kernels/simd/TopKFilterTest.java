@@ -251,6 +251,36 @@ class TopKFilterTest {
         System.out.println("TopKFilterTest: " + cases + " int rows of 1..70");
     }
 
+    /**
+     * The sampled threshold's selection: {@code jthLargestVector} against the j-th element of the sorted ranks, for
+     * every j, over ranks with many ties, the lanes' unfilled {@code Integer.MIN_VALUE} slots and the int extremes.
+     * (Any threshold gives the exact top k, so the row checks above cannot see a wrong one; only speed would.)
+     */
+    @Test
+    void sampledThresholdIsTheJthLargestRank() {
+        Random random = new Random(6_031L);
+        int n = TopKFilter.ranksNeeded();
+        for (int trial = 0; trial < 300; trial++) {
+            int[] ranks = new int[n];
+            int levels = 1 + random.nextInt(trial % 3 == 0 ? 4 : 1000);
+            for (int i = 0; i < n; i++) {
+                int special = random.nextInt(12);
+                ranks[i] = special == 0 ? Integer.MIN_VALUE : special == 1 ? Integer.MAX_VALUE
+                        : random.nextInt(levels) - levels / 2;
+            }
+            int[] sorted = ranks.clone();
+            Arrays.sort(sorted);
+            for (int j = 1; j <= n; j++) {
+                int expected = sorted[n - j];
+                int actual = TopKFilter.jthLargestVector(ranks, j);
+                if (actual != expected) {
+                    fail("jthLargestVector, " + VectorWidth.describe() + ", j " + j + ": expected " + expected + " got "
+                            + actual + " for " + Arrays.toString(ranks));
+                }
+            }
+        }
+    }
+
     // ---- checks --------------------------------------------------------------------------------
 
     /** Every row kernel and the fast overload against the replay, at offsets, outputs pre-filled. */
