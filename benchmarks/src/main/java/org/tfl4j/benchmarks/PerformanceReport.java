@@ -333,8 +333,8 @@ public final class PerformanceReport {
                 .append(EndToEndBenchmark.VARIED_FROM_MOST_RATED).append("\n")
                 .append("most rated, seed ").append(EndToEndBenchmark.VARIED_SEED)
                 .append("; setup checks every one's ids against the reference engine), closer to a service answering\n")
-                .append("different users. In tfl4j the difference is mostly TOPK_V2 (per-op profile over the same 64 histories: 3.4-3.9 µs\n")
-                .append("with one history, 7.2-7.5 µs with 64; each other op at most 1.6 µs more); TFLite's ops were not profiled.\n")
+                .append("different users. In tfl4j the difference is mostly TOPK_V2 (per-op profile over the same 64 histories: 3.1-3.9 µs\n")
+                .append("with one history, 6.1-7.6 µs with 64; each other op at most 1.4 µs more); TFLite's ops were not profiled.\n")
                 .append("The target is judged on the tables above.\n\n");
         md.append("| model | JDK | engine | median µs | p99 µs | median / TFLite-XNNPACK | bytes / inference |\n");
         md.append("|---|---|---|---:|---:|---:|---:|\n");
@@ -424,10 +424,12 @@ public final class PerformanceReport {
             + "  replay of TFLite's heap). The collecting pass turns the compares of 64 scores into the bits of one long and\n"
             + "  visits only the positions that reach the threshold: one branch per 64 scores where a branch per vector and per\n"
             + "  hit was mostly mispredicted (the pass on cnn's logits, JDK 17: 1.55 to 1.12 µs for one row repeated, 4.2 to\n"
-            + "  1.2 µs over the rows of 64 varied histories). What remains is branchy: the sample's selection and the partial\n"
-            + "  sort of the ~2 k candidates. On the models' own logits TopKFilter alone takes about 3.3 µs for one row repeated\n"
-            + "  and 6.9 µs over the 64 rows (3.8 and 9.6 µs before). A branch-free (Lomuto) partition for the sort measured\n"
-            + "  slower (2.2 against 1.1 µs), as did a collecting pass writing both ends of each vector's mask unconditionally.\n"
+            + "  1.2 µs over the rows of 64 varied histories). The sample's threshold (the j-th largest of 48 ranks) is counted\n"
+            + "  in vectors rather than found by an insertion sort (about 0.4 µs less). What remains branchy is the partial sort\n"
+            + "  of the ~2 k candidates (about 1 µs). On the models' own logits TopKFilter alone takes about 3.0 µs for one row\n"
+            + "  repeated and 6.3 µs over the 64 rows (3.8 and 9.6 µs before both changes); inside the models 3.1-3.9 µs. A\n"
+            + "  branch-free (Lomuto) partition for the sort measured slower (2.2 against 1.1 µs), as did a collecting pass\n"
+            + "  writing both ends of each vector's mask unconditionally.\n"
             + "- **UNIDIRECTIONAL_SEQUENCE_LSTM** (rnn): 10 dependent steps, each the four gates' products (two 64 x 16\n"
             + "  GEMVs, the gates stacked), Eigen's logistic and tanh and the cell update in TFLite's order: short, serial work.\n"
             + "- **CONV_2D** (cnn-genre, four convolutions, 16K to 66K multiply-adds each): the same lanes-across-channels\n"
@@ -439,7 +441,7 @@ public final class PerformanceReport {
             + "- **Why cnn-genre stays above 0.5**: an inference reads about 840 KB of weights (the 506 KB label table, 302 KB\n"
             + "  of convolution filters, 32 KB for the first FC) against this core's 512 KB L2, so most of it comes from L3\n"
             + "  every time. A plain loop that only sums 840 KB of floats takes about 11 µs here; the label FC and the four\n"
-            + "  convolutions take about 17 µs in the model, TOPK_V2 about 4 µs, the rest about 3 µs, against a target of half\n"
+            + "  convolutions take about 17-19 µs in the model, TOPK_V2 about 4 µs, the rest about 3 µs, against a target of half\n"
             + "  TFLite-XNNPACK's 35-37 µs. Alternating the label table's direction from one inference to the next (so that\n"
             + "  the lines still in L2 come first) saved about 0.3 µs in a probe, within noise: not taken.\n"
             + "- Everything else (gathers, masks, pooling, small FCs, LOGISTIC on 100 values, RESHAPE as a no-op) is about\n"
