@@ -9,7 +9,6 @@ import org.tfl4j.kernels.TfliteMath;
 
 import java.util.Arrays;
 
-import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_MASK;
 import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
 import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
 
@@ -46,10 +45,11 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * <p>The vector kernel compares whole vectors with the threshold. Collecting, the compares of 64 elements become
  * the bits of one {@code long}, and only the reaching positions are visited, from those bits; sampling and the heap
  * visit single lanes only in a vector where something reaches it, from the first reaching lane on, one by one, so
- * that no mask lives across a heap move (C2 would box it, allocating). The scalar twin checks each element in the same order, with the same sample and limits, so
- * both take the same way. The vector compares are on raw values, a superset of the exact test on flushed ranks
- * (DAZ only moves subnormals to zero; against a zero threshold the compare is widened to take negative
- * subnormals). The same vector pass detects NaN ({@code v != v}) without an extra branch.
+ * that no mask lives across a heap move (C2 would box it, allocating). The scalar twin checks each element in the
+ * same order, with the same sample and limits, so both take the same way. The vector compares are on raw values, a
+ * superset of the exact test on flushed ranks (DAZ only moves subnormals to zero; against a zero threshold the
+ * compare is widened to take negative subnormals). The same vector pass detects NaN ({@code v != v}) without an
+ * extra branch.
  *
  * <p>Scratch: {@code keys} holds {@link #keysNeeded} longs, allocated once by the caller.
  */
@@ -63,7 +63,7 @@ public final class TopKFilter {
     private static final int INT_LANES = INTS.length();
     /** Lane i holds i: the lanes after lane j are {@code LANE_INDEX > j}. */
     private static final FloatVector LANE_INDEX = FloatVector.zero(FLOATS).addIndex(1);
-    /** Lane i holds the float whose bits are {@code 1 << i}: blended in where a mask is set, its lanes' bits OR to the mask's. */
+    /** Lane i holds the float whose bits are {@code 1 << i}: blended in where a mask is set, the lanes OR to its bits. */
     private static final FloatVector LANE_BIT = FloatVector.fromArray(FLOATS, laneBits(), 0);
     /** Vectors whose mask bits fill one int ({@link #collectVector}). */
     private static final int VECTORS_PER_INT = Integer.SIZE / LANES;
@@ -84,7 +84,7 @@ public final class TopKFilter {
     /** Sentinels of the candidate pass: the row holds NaN, or the sample misjudged it. */
     private static final int HAS_NAN = -1;
     private static final int USE_HEAP = 0;
-    /** {@link #collectRange}'s answer when more than the limit reach the threshold (the caller turns it into USE_HEAP). */
+    /** {@link #collectRange}'s answer when more than the limit reach the threshold (the caller then uses the heap). */
     private static final int OVER_LIMIT = -2;
 
     /** The length of the {@code ranks} scratch (the sample's best ranks per lane, kept in memory between blocks). */
@@ -244,8 +244,9 @@ public final class TopKFilter {
     /**
      * The {@code j}-th largest of the lanes' {@link #TOP_PER_LANE} best sampled ranks: ranks computed on the float
      * bits as {@link #rank} does (so a NaN gets the same rank as in the twin), kept per lane best first in
-     * {@code ranks} (slot i of lane l at {@code i * LANES + l}), then the j-th largest of those ({@link #jthLargestVector}). Lanes with fewer sampled
-     * values keep {@code Integer.MIN_VALUE}; at least {@code 2 j} values are sampled, so the j-th is a real one.
+     * {@code ranks} (slot i of lane l at {@code i * LANES + l}), then the j-th largest of those
+     * ({@link #jthLargestVector}). Lanes with fewer sampled values keep {@code Integer.MIN_VALUE}; at least
+     * {@code 2 j} values are sampled, so the j-th is a real one.
      */
     private static int laneTopsThresholdVector(float[] x, int base, int rowSize, int j, int[] ranks) {
         int blocks = sampleSize(rowSize) / LANES;

@@ -2,7 +2,6 @@ package org.tfl4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,12 +46,6 @@ public final class VectorWidth {
 
     /** The class of {@link #INTS}' vectors, for the same casts as {@link #FLOAT_VECTOR}. */
     public static final Class<IntVector> INT_VECTOR = exactClass(IntVector.zero(INTS));
-
-    /** The class of {@link #FLOATS}' masks, for the same casts as {@link #FLOAT_VECTOR}. */
-    public static final Class<VectorMask<Float>> FLOAT_MASK = exactClass(FLOATS.maskAll(true));
-
-    /** The class of {@link #INTS}' masks, for the same casts as {@link #FLOAT_VECTOR}. */
-    public static final Class<VectorMask<Integer>> INT_MASK = exactClass(INTS.maskAll(true));
 
     @SuppressWarnings("unchecked")
     private static <T> Class<T> exactClass(T instance) {

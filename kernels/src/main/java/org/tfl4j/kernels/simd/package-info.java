@@ -6,10 +6,12 @@
  *
  * <p>Allocation-free whatever the JIT's profiles: every vector that enters a kernel's arithmetic from a load
  * ({@code fromArray}), a broadcast or zero, a reinterpretation, a loop (an accumulator) or a branch is cast to its
- * exact class ({@link org.tfl4j.kernels.simd.VectorWidth#FLOAT_VECTOR} and its siblings) before a Vector API call uses
- * it. Without the cast such a value's static type is the abstract {@code FloatVector}, and C2 compiles the calls on it
- * into instructions only when its type profile names one vector class; a JVM without that profile, or one that ran
- * other vector widths first, allocated 0.9 to 4.6 MB per inference. The engine's allocation tests also run with
+ * exact class ({@link org.tfl4j.kernels.simd.VectorWidth#FLOAT_VECTOR},
+ * {@link org.tfl4j.kernels.simd.VectorWidth#INT_VECTOR}) before a Vector API call uses it. No mask is carried across
+ * a loop or a branch, so masks need no such cast. Without the cast such a value's static type is the abstract
+ * {@code FloatVector}, and C2 compiles the calls on it into instructions only when its type profile names one vector
+ * class; a JVM without that profile, or one that ran other vector widths first, allocated 0.9 to 4.6 MB per
+ * inference. The engine's allocation tests also run with
  * {@code -XX:TypeProfileWidth=0} to hold this. Kernels take and return arrays, never vectors.
  *
  * <p>Loop indices in the one form JDK 17's C2 can check once per loop: every array index inside a counted loop is
