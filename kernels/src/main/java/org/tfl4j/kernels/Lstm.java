@@ -200,7 +200,7 @@ public final class Lstm {
     private final float[] allBiases;    // [4 * cells]: the four biases stacked, the fused products' first accumulator
     // [max(cells, outputSize)], 4 * cells at least when fused: the SIMD products' output, apart from the accumulator
     private final float[] gemvOutput;
-    private final float[] gemvScratch;  // the SIMD products' broadcast input, for depth max(inputSize, outputSize, cells)
+    private final float[] gemvScratch;  // the SIMD products' scratch, for depths inputSize, outputSize and cells
 
     /** Like {@link #Lstm(Config, Gate, Gate, Gate, Gate, Projection, boolean)} with weights that may change. */
     public Lstm(Config config, Gate inputGate, Gate forgetGate, Gate cellGate, Gate outputGate, Projection projection) {
@@ -246,8 +246,8 @@ public final class Lstm {
         this.allBiases = fusedGates ? new float[4 * config.cells()] : null;
         this.gemvOutput = packedWeights == null ? null
                 : new float[Math.max(fusedGates ? 4 * config.cells() : config.cells(), config.outputSize())];
-        this.gemvScratch = packedWeights == null ? null : new float[F32GemvDot4.scratchNeeded(
-                Math.max(config.inputSize(), Math.max(config.outputSize(), config.cells())))];
+        this.gemvScratch = packedWeights == null ? null : new float[Math.max(F32GemvDot4.scratchNeeded(config.inputSize()),
+                Math.max(F32GemvDot4.scratchNeeded(config.outputSize()), F32GemvDot4.scratchNeeded(config.cells())))];
         if (constantWeights) measureWeights();
     }
 

@@ -263,67 +263,14 @@ public final class F32ConvChannelLanes {
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
-    /** The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
+    /**
+     * The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), by the GEMV's general kernel
+     * ({@link F32GemvDot4#wholeBlockSums}: this filter layout is its), and the scalar tail.
+     */
     private static void dot4Blocks(float[] x, int xOff, int depth, float[] packed, int channels,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
-        int blockStride = depth * LANES;
-        int depth4 = depth & ~3;
-        int block = 0;
-        for (; block + 2 <= wholeBlocks; block += 2) { // two blocks x four partial sums: eight independent sums
-            int pBase = block * blockStride;
-            int qBase = pBase + blockStride;
-            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
-            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            int k = 0;
-            for (; k < depth4; k += 4) {
-                int p = pBase + k * LANES, q = qBase + k * LANES;
-                FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
-                FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 1]));
-                FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 2]));
-                FloatVector x3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 3]));
-                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
-                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x1));
-                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x2));
-                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x3));
-                b0 = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(x0));
-                b1 = FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(x1));
-                b2 = FLOAT_VECTOR.cast(b2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(x2));
-                b3 = FLOAT_VECTOR.cast(b3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(x3));
-            }
-            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
-                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2))
-                    .add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
-            for (; k < depth; k++) {
-                int p = pBase + k * LANES, q = qBase + k * LANES;
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
-                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                b = FLOAT_VECTOR.cast(b).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xk));
-            }
-            int o = block * LANES;
-            FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
-            FLOAT_VECTOR.cast(b).intoArray(y, yOff + o + LANES);
-        }
-        for (; block < wholeBlocks; block++) {
-            int pBase = block * blockStride;
-            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
-            int k = 0;
-            for (; k < depth4; k += 4) {
-                int p = pBase + k * LANES;
-                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
-                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x[xOff + k + 1]));
-                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x[xOff + k + 2]));
-                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x[xOff + k + 3]));
-            }
-            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
-                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            for (; k < depth; k++) {
-                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, pBase + k * LANES)).mul(x[xOff + k]));
-            }
-            int o = block * LANES;
-            FLOAT_VECTOR.cast(a).intoArray(y, yOff + o);
-        }
+        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
         }

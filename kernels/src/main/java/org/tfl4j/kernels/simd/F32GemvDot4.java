@@ -22,19 +22,13 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  * the weights are packed once into blocks of {@code L} units ({@code L} = the float lanes of {@link VectorWidth}),
  * unit-interleaved, so one load gives the k-th weight of {@code L} units while {@code x[k]} is broadcast.
  *
- * <p>The input is broadcast once per call into {@code scratch} ({@code x[k]} in all {@code L} lanes of row {@code k}), so the
- * block loop multiplies two plain vector loads: one broadcast per weight vector, but as a load rather than a scalar
- * read and a lane shuffle, which measured 20-25% faster on the label table (JMH {@code GemvBenchmark}, 3953 units:
- * 5.2 against 6.5 µs at depth 16, 9.9 against 13.4 µs at depth 32).
- *
- * <p>Depths 16 and 32 (the label tables, the LSTM's gate products, the small FCs) have a layout and kernels of their
- * own ({@link #residuePairSums}, {@link #residueSums}): weights packed by residue ({@code k mod 4}, the partial sum
- * they go to), each pass over the blocks keeping its eight {@code x[k]} broadcasts in registers and loading weights
- * only, two of dot4's four partial sums at a time at depth 16, one at depth 32. The general kernel loads a broadcast beside
- * every weight vector (eight loads per four steps) and runs about 1.7-1.9 cycles per 8-unit multiply-add step on the
- * reference machine whatever the cache level; indexing its loads from the loop's counter (see the package doc) removed
- * their bounds checks but not that. The depth-16 kernel runs about 1.1-1.25 (GemvBenchmark 3953 x 16: 3.5 against
- * 4.4 µs).
+ * <p>The general kernel ({@link #wholeBlockSums}) runs two blocks at a time, each input broadcast once for both, and
+ * is also the CONV_2D GEMV's. Depths 16 and 32 (the label tables, the LSTM's gate products, the small FCs) have a
+ * layout and kernels of their own ({@link #residuePairSums}, {@link #residueSums}): weights packed by residue
+ * ({@code k mod 4}, the partial sum they go to), each pass over the blocks keeping its eight {@code x[k]} broadcasts
+ * in registers and loading weights only, two of dot4's four partial sums at a time at depth 16, one at depth 32
+ * (GemvBenchmark 3953 x 16: 3.5 µs, against 4.4 µs for the general kernel of the time, which read a broadcast of the
+ * input from scratch beside every weight vector).
  *
  * <p>Only the non-flushing arithmetic: the caller takes this path when {@code MatMul.needsFlush} proves that no
  * product or partial sum can be subnormal. The bias add still flushes (a sum of a normal bias and a sum can be
@@ -53,10 +47,9 @@ public final class F32GemvDot4 {
     /** Rows per block and region in both residue layouts (eight broadcasts per pass). */
     private static final int RESIDUE_ROWS = 8;
 
-    /** The length of the {@code scratch} the kernels take for inputs of {@code depth} (the broadcast input). */
+    /** The length of the {@code scratch} the kernels take for inputs of {@code depth}: only depth 32 uses one. */
     public static int scratchNeeded(int depth) {
-        // Depth 32 keeps l1 of 32 blocks at a time here (evalVector): the size of the broadcast it does not need.
-        return depth == RESIDUE_DEPTH ? 0 : (depth & ~3) * LANES;
+        return depth == RESIDUE_DEPTH_32 ? RESIDUE_DEPTH_32 * LANES : 0; // l1 of 32 blocks at a time (evalVector)
     }
 
     /**
@@ -143,10 +136,9 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * The vector kernel in three passes over whole blocks of {@code L} units, each its own method, then the units past
-     * the last whole block by {@link #unit}: after the input's broadcast ({@link #broadcastInput}), the 4-way partial
-     * sums and their reduction ({@link #reducedPartialSums}; at depths 16 and 32 the residue passes instead),
-     * the last {@code depth mod 4} terms ({@link #addLastTerms}), the bias and clamp ({@link #biasAndClamp}). The sums
+     * The vector kernel in passes over whole blocks of {@code L} units, each its own method, then the units past the
+     * last whole block by {@link #unit}: the sums ({@link #wholeBlockSums}; at depths 16 and 32 the residue passes),
+     * then the bias and clamp ({@link #biasAndClamp}). The sums
      * wait in {@code y} between passes (a float stored and reloaded is unchanged), so each pass is small enough for
      * C2 to inline all of its Vector API calls: one method doing everything exceeds C2's inlining node budget, and a
      * vector operation left out of line allocates.
@@ -163,7 +155,7 @@ public final class F32GemvDot4 {
                 residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 1, y, yOff);
             } else if (depth == RESIDUE_DEPTH_32) {
                 // dot4 = (l0 + l2) + (l1 + l3): y = l0, y = y + l2, then l1 into scratch and y = y + (l1 + l3),
-                // a chunk of blocks at a time (the scratch holds the broadcast's 32 L floats: 32 blocks of l1)
+                // a chunk of blocks at a time (the scratch holds 32 L floats: 32 blocks of l1)
                 int blocks = blocks(units);
                 residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 0, STORE, y, yOff, null, 0);
                 residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 2, ADD, y, yOff, null, 0);
@@ -174,10 +166,8 @@ public final class F32GemvDot4 {
                     residueSums(x, xOff, packed, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch, -from * LANES);
                 }
             } else {
-                broadcastInput(x, xOff, depth & ~3, scratch);
-                reducedPartialSums(scratch, depth, packed, wholeBlocks, y, yOff);
+                wholeBlockSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
             }
-            if ((depth & 3) != 0) addLastTerms(x, xOff, depth, packed, wholeBlocks, y, yOff);
             if (bias != null || !clampChangesNothing(x, xOff, depth, packed[packedSize(units, depth) - 1], actMin, actMax)) {
                 biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
             }
@@ -204,42 +194,70 @@ public final class F32GemvDot4 {
         return 2.0 * depth * largestWeight * largestInput < TfliteMath.FLT_MAX; // false for NaN and infinity
     }
 
-    /** {@code scratch[k * L + lane] = x[k]} for {@code k < depth4}. */
-    private static void broadcastInput(float[] x, int xOff, int depth4, float[] scratch) {
-        for (int k = 0; k < depth4; k++) {
-            FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k])).intoArray(scratch, k * LANES); // cast: see FLOAT_VECTOR
-        }
-    }
-
     /**
-     * {@code y[o] = (l0 + l2) + (l1 + l3)}, the partial sums of dot4 over the first {@code depth & ~3} terms, for the
-     * units of {@code wholeBlocks} blocks, one block at a time, the input read broadcast from {@code xb}: four
-     * accumulators, and out-of-order execution overlaps one block's add chains with the next block's. Two blocks per
-     * pass (eight accumulators, each broadcast loaded once for both) was tried twice and dropped: before the
-     * exact-class casts C2 sometimes compiled it with every vector boxed (64 bytes per unit of the label table per
-     * inference); with them it allocates nothing but is no faster (GemvBenchmark, 3953 units: 4.0 µs at depth 16
-     * either way, 8.6 against 7.9 µs at depth 32).
+     * {@code y[yOff + o] = dot4(W[o], x)} for the units of the first {@code wholeBlocks} blocks of the general layout
+     * ({@code [block][k][L]}), before bias and clamp: two blocks at a time, each with dot4's four partial sums (eight
+     * independent chains), every input broadcast once for both blocks; then {@code (l0 + l2) + (l1 + l3)} and the last
+     * {@code depth mod 4} terms in order. Also the CONV_2D GEMV's kernel ({@link F32ConvChannelLanes#dot4}), whose
+     * filter layout is this one. Faster than a broadcast of the input kept in scratch and one block per pass, the
+     * general kernel until 2026-12-05 (256 x 32: 0.39 against 0.69 µs; 64 x 16: 0.05 against 0.10 µs).
      */
-    private static void reducedPartialSums(float[] xb, int depth, float[] packed, int wholeBlocks, float[] y, int yOff) {
+    static void wholeBlockSums(float[] x, int xOff, int depth, float[] packed, int wholeBlocks, float[] y, int yOff) {
         int blockStride = depth * LANES;
-        int end = (depth & ~3) * LANES;
-        for (int block = 0; block < wholeBlocks; block++) {
-            int base = block * blockStride; // packed[block][k][*] at base + k * LANES, x[k] broadcast at xb[k * LANES]
-            FloatVector l0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), l1 = l0, l2 = l0, l3 = l0;
-            for (int kl = 0; kl < end; kl += 4 * LANES) {
-                int p = base + kl;
-                FloatVector w0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p));
-                FloatVector w1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES));
-                FloatVector w2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES));
-                FloatVector w3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES));
-                l0 = FLOAT_VECTOR.cast(l0).add(w0.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl))));
-                l1 = FLOAT_VECTOR.cast(l1).add(w1.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + LANES))));
-                l2 = FLOAT_VECTOR.cast(l2).add(w2.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + 2 * LANES))));
-                l3 = FLOAT_VECTOR.cast(l3).add(w3.mul(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, xb, kl + 3 * LANES))));
+        int depth4 = depth & ~3;
+        int block = 0;
+        for (; block + 2 <= wholeBlocks; block += 2) {
+            int pBase = block * blockStride;
+            int qBase = pBase + blockStride;
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int k = 0;
+            for (; k < depth4; k += 4) {
+                int p = pBase + k * LANES, q = qBase + k * LANES; // loads indexed from k (see the package doc)
+                FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 1]));
+                FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 2]));
+                FloatVector x3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 3]));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x1));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x2));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x3));
+                b0 = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(x0));
+                b1 = FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(x1));
+                b2 = FLOAT_VECTOR.cast(b2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(x2));
+                b3 = FLOAT_VECTOR.cast(b3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(x3));
             }
-            // The sums are loop-carried: their exact class for C2 (VectorWidth.FLOAT_VECTOR).
-            FLOAT_VECTOR.cast(l0).add(FLOAT_VECTOR.cast(l2)).add(FLOAT_VECTOR.cast(l1).add(FLOAT_VECTOR.cast(l3)))
-                    .intoArray(y, yOff + block * LANES);
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
+                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2))
+                    .add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
+            for (; k < depth; k++) {
+                int p = pBase + k * LANES, q = qBase + k * LANES;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                b = FLOAT_VECTOR.cast(b).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xk));
+            }
+            int o = yOff + block * LANES;
+            FLOAT_VECTOR.cast(a).intoArray(y, o);
+            FLOAT_VECTOR.cast(b).intoArray(y, o + LANES);
+        }
+        for (; block < wholeBlocks; block++) {
+            int pBase = block * blockStride;
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
+            int k = 0;
+            for (; k < depth4; k += 4) {
+                int p = pBase + k * LANES;
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x[xOff + k + 1]));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x[xOff + k + 2]));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x[xOff + k + 3]));
+            }
+            FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
+                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
+            for (; k < depth; k++) {
+                a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, pBase + k * LANES)).mul(x[xOff + k]));
+            }
+            FLOAT_VECTOR.cast(a).intoArray(y, yOff + block * LANES);
         }
     }
 
@@ -318,22 +336,6 @@ public final class F32GemvDot4 {
             }
             if (mode != STORE) l = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, dst, o)).add(FLOAT_VECTOR.cast(l));
             FLOAT_VECTOR.cast(l).intoArray(dst, o);
-        }
-    }
-
-    /** {@code y[o] = y[o] + W[o][k] * x[k]} for the last {@code depth mod 4} terms in order, whole blocks only. */
-    private static void addLastTerms(float[] x, int xOff, int depth, float[] packed, int wholeBlocks,
-                                     float[] y, int yOff) {
-        int blockStride = depth * LANES;
-        int depth4 = depth & ~3;
-        for (int block = 0; block < wholeBlocks; block++) {
-            int o = yOff + block * LANES;
-            FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o));
-            for (int k = depth4, base = block * blockStride; k < depth; k++) {
-                FloatVector w = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, base + k * LANES));
-                sum = FLOAT_VECTOR.cast(sum).add(w.mul(x[xOff + k]));
-            }
-            FLOAT_VECTOR.cast(sum).intoArray(y, o);
         }
     }
 

@@ -100,7 +100,7 @@ class F32GemvDot4Test {
     /** A scratch shorter than {@code scratchNeeded(depth)} is refused by every kernel, before anything is written. */
     @Test
     void aShortScratchIsRefused() {
-        int units = 2 * VectorWidth.FLOATS.length() + 3, depth = 9;
+        int units = 2 * VectorWidth.FLOATS.length() + 3, depth = 32; // the depth that uses a scratch
         float[] packed = new float[F32GemvDot4.packedSize(units, depth)];
         float[] x = new float[depth];
         for (Kernel kernel : KERNELS) {
