@@ -61,8 +61,6 @@ public final class TopKFilter {
     /** Float lanes; also the sample's group length ({@link #samplePosition}), so the twin samples the same positions. */
     private static final int LANES = FLOATS.length();
     private static final int INT_LANES = INTS.length();
-    /** Lane i holds i: the lanes after lane j are {@code LANE_INDEX > j}. */
-    private static final FloatVector LANE_INDEX = FloatVector.zero(FLOATS).addIndex(1);
     /** Lane i holds the float whose bits are {@code 1 << i}: blended in where a mask is set, the lanes OR to its bits. */
     private static final FloatVector LANE_BIT = FloatVector.fromArray(FLOATS, laneBits(), 0);
     /** Vectors whose mask bits fill one int ({@link #collectVector}). */
