@@ -1,5 +1,7 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.F32GruCellLanes;
+
 /**
  * One Keras GRU step (reset_after, tanh and sigmoid, with biases) with the arithmetic of the builtin ops TFLite's
  * converter lowers it to, in their order, so that a fused step gives the bits of the op-by-op graph:
@@ -15,7 +17,7 @@ package org.tfl4j.kernels;
  * Each product is {@link FullyConnected#eval} exactly as the FULLY_CONNECTED op calls it (dot4 plus bias, the SIMD
  * GEMV for packed weights: the same bits); each ADD, SUB and MUL (fused activation NONE) is one float32 operation on
  * flushed operands, flushed, then clamped to [-FLT_MAX, FLT_MAX] ({@link Mul}'s form), with the operands in the order
- * above (it decides which NaN comes out); LOGISTIC and TANH run {@link Logistic} and {@link Tanh} over the whole
+ * above (it decides which NaN comes out), lanes across units ({@link F32GruCellLanes}); LOGISTIC and TANH run {@link Logistic} and {@link Tanh} over the whole
  * {@code [1,U]} vector, as the ops do on their own 64-byte aligned tensors (so the packet and scalar-tail positions of
  * the logistic are those of the op). The blocks' places in mx and mh are given (Keras: z, r, h at 0, U, 2U). The
  * recurrent blocks may be constants instead of a product of h: the converter folds them for the first step of an
@@ -113,29 +115,12 @@ public final class Gru {
             FullyConnected.eval(h, hOff, 1, u, w.recurrentT, 0, 3 * u, w.recurrentSmallest, w.recurrentPacked, gemvScratch,
                     w.recurrentBias, 0, LO, HI, mh, 0);
         }
-        for (int j = 0; j < u; j++) a[j] = add(mx[xz + j], mh[rz + j]);
+        F32GruCellLanes.sum(mx, xz, mh, rz, a, 0, u);
         Logistic.eval(a, 0, z, 0, u);
-        for (int j = 0; j < u; j++) a[j] = add(mx[xr + j], mh[rr + j]);
+        F32GruCellLanes.sum(mx, xr, mh, rr, a, 0, u);
         Logistic.eval(a, 0, r, 0, u);
-        for (int j = 0; j < u; j++) a[j] = add(mx[xh + j], mul(r[j], mh[rh + j]));
+        F32GruCellLanes.candidate(mx, xh, r, 0, mh, rh, a, 0, u);
         Tanh.eval(a, 0, hh, 0, u);
-        // h is read here for the last time; out may be h.
-        for (int j = 0; j < u; j++) {
-            float keep = mul(z[j], h[hOff + j]);
-            float fresh = mul(sub(w.one, z[j]), hh[j]);
-            out[outOff + j] = add(keep, fresh);
-        }
-    }
-
-    private static float add(float p, float q) {
-        return TfliteMath.activation(TfliteMath.ftz(TfliteMath.ftz(p) + TfliteMath.ftz(q)), LO, HI);
-    }
-
-    private static float sub(float p, float q) {
-        return TfliteMath.activation(TfliteMath.ftz(TfliteMath.ftz(p) - TfliteMath.ftz(q)), LO, HI);
-    }
-
-    private static float mul(float p, float q) {
-        return TfliteMath.activation(TfliteMath.ftz(TfliteMath.ftz(p) * TfliteMath.ftz(q)), LO, HI);
+        F32GruCellLanes.update(z, 0, h, hOff, hh, 0, w.one, out, outOff, u); // h's last read; out may be h
     }
 }
