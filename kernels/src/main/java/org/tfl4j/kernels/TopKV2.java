@@ -12,8 +12,9 @@ import org.tfl4j.kernels.simd.TopKFilter;
  * TFLite's answer: the fast path ({@link TopKFilter}, a vector threshold filter in front of a heap of
  * {@code k} keys) computes it, and the overloads taking a {@code long[] keys} scratch use it. With NaN
  * TFLite's comparison is no ordering and the answer depends on its exact sequence of comparisons, which
- * the replay below reproduces; the fast overloads hand such rows to it, and the overloads without
- * {@code keys} replay every row (the reference the fast path is tested against).
+ * the replay below reproduces; the fast overloads hand such rows to it, and the float32 overload without
+ * {@code keys} replays every row (the reference the fast path is tested against). Ints are totally ordered, so
+ * int32 rows always take the fast path (its tests check it against a plain sort).
  *
  * <p>The replay follows TFLite 2.21's TopContainer step for step: the first {@code k + 1}
  * positions become a heap (ordered so its root is the worst of them), the root is dropped, then
@@ -312,7 +313,7 @@ public final class TopKV2 {
         }
     }
 
-    // ---- int32: the same steps over int values ------------------------------------------------
+    // ---- int32 -------------------------------------------------------------------------------
 
     /** Every row by the fast path ({@link TopKFilter}; ints are totally ordered, so any correct top-k is TFLite's). */
     public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
@@ -320,101 +321,6 @@ public final class TopKV2 {
         for (int row = 0; row < rows; row++) {
             TopKFilter.int32Row(x, xOffset + row * rowSize, rowSize, k, values, valuesOffset + row * k,
                     indices, indicesOffset + row * k, keys);
-        }
-    }
-
-    /** Every row by TFLite's steps (the reference). */
-    public static void int32(int[] x, int xOffset, int rows, int rowSize, int k,
-                             int[] values, int valuesOffset, int[] indices, int indicesOffset, int[] scratch) {
-        int[] heap = scratch;
-        for (int row = 0; row < rows; row++) {
-            int base = xOffset + row * rowSize;
-            int kept = Math.min(k + 1, rowSize);
-            for (int c = 0; c < kept; c++) heap[c] = c;
-            if (rowSize > k) {
-                makeHeap(x, base, heap, k + 1);
-                popHeap(x, base, heap, k + 1);
-                int worst = x[base + heap[0]];
-                for (int c = k + 1; c < rowSize; c++) {
-                    if (x[base + c] > worst) {
-                        popHeap(x, base, heap, k);
-                        heap[k - 1] = c;
-                        pushHeap(x, base, heap, k);
-                        worst = x[base + heap[0]];
-                    }
-                }
-            } else {
-                makeHeap(x, base, heap, k); // k == rowSize: ints are totally ordered, any sort gives std::sort's answer
-            }
-            sortHeap(x, base, heap, k);
-            for (int j = 0; j < k; j++) {
-                indices[indicesOffset + row * k + j] = heap[j];
-                values[valuesOffset + row * k + j] = x[base + heap[j]];
-            }
-        }
-    }
-
-    private static boolean before(int[] x, int base, int a, int b) {
-        int va = x[base + a];
-        int vb = x[base + b];
-        if (vb < va) return true;
-        if (vb > va) return false;
-        return a < b;
-    }
-
-    private static void adjustHeap(int[] x, int base, int[] heap, int hole, int len, int value) {
-        int top = hole;
-        int child = hole;
-        while (child < (len - 1) / 2) {
-            child = 2 * (child + 1);
-            if (before(x, base, heap[child], heap[child - 1])) child--;
-            heap[hole] = heap[child];
-            hole = child;
-        }
-        if ((len & 1) == 0 && child == (len - 2) / 2) {
-            child = 2 * (child + 1);
-            heap[hole] = heap[child - 1];
-            hole = child - 1;
-        }
-        siftUp(x, base, heap, hole, top, value);
-    }
-
-    private static void siftUp(int[] x, int base, int[] heap, int hole, int top, int value) {
-        int parent = (hole - 1) / 2;
-        while (hole > top && before(x, base, heap[parent], value)) {
-            heap[hole] = heap[parent];
-            hole = parent;
-            parent = (hole - 1) / 2;
-        }
-        heap[hole] = value;
-    }
-
-    private static void makeHeap(int[] x, int base, int[] heap, int len) {
-        if (len < 2) return;
-        for (int parent = (len - 2) / 2; ; parent--) {
-            adjustHeap(x, base, heap, parent, len, heap[parent]);
-            if (parent == 0) return;
-        }
-    }
-
-    private static void popHeap(int[] x, int base, int[] heap, int len) {
-        if (len < 2) return;
-        int last = len - 1;
-        int value = heap[last];
-        heap[last] = heap[0];
-        adjustHeap(x, base, heap, 0, last, value);
-    }
-
-    private static void pushHeap(int[] x, int base, int[] heap, int len) {
-        siftUp(x, base, heap, len - 1, 0, heap[len - 1]);
-    }
-
-    private static void sortHeap(int[] x, int base, int[] heap, int len) {
-        while (len > 1) {
-            len--;
-            int value = heap[len];
-            heap[len] = heap[0];
-            adjustHeap(x, base, heap, 0, len, value);
         }
     }
 }

@@ -62,7 +62,7 @@ class TopKV2Test {
         assertBits(new float[] {Float.NaN, 9f, 9f, 99f, 2f}, values, 0, "values");
         int[] ivalues = new int[3];
         int[] iidx = new int[3];
-        TopKV2.int32(new int[] {3, Integer.MIN_VALUE, 3, Integer.MAX_VALUE}, 0, 1, 4, 3, ivalues, 0, iidx, 0, new int[4]);
+        TopKV2.int32(new int[] {3, Integer.MIN_VALUE, 3, Integer.MAX_VALUE}, 0, 1, 4, 3, ivalues, 0, iidx, 0, new long[3]);
         assertArrayEquals(new int[] {Integer.MAX_VALUE, 3, 3}, ivalues);
         assertArrayEquals(new int[] {3, 0, 2}, iidx);
     }

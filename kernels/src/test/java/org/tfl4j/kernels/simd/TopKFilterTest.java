@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link TopKFilter}: the vector kernel, its scalar twin and the dispatching row functions, and {@link TopKV2}'s fast
- * overloads, against {@link TopKV2}'s replay of TFLite's steps, indices and value bits, over row lengths 1 to 70 with
+ * overloads, against {@link TopKV2}'s replay of TFLite's steps (int rows: against a plain sort, {@link #sortedTopK}),
+ * indices and value bits, over row lengths 1 to 70 with
  * every k, the models' 3953 with a spread of k, several rows at offsets; values with many exact ties, ±0, subnormals
  * (equal to zero), ±Inf, the int extremes. Rows with NaN: the row kernels refuse them without writing, and the fast
  * overload's answer equals the replay's.
@@ -220,7 +221,9 @@ class TopKFilterTest {
             int[] xi = new int[xOff + rows * n];
             for (int r = 0; r < rows; r++) System.arraycopy(ints(random, n), 0, xi, xOff + r * n, n);
             int[] expectedIntValues = new int[vOff + rows * k];
-            TopKV2.int32(xi, xOff, rows, n, k, expectedIntValues, vOff, expectedIndices, iOff, new int[k + 1]);
+            for (int r = 0; r < rows; r++) {
+                sortedTopK(xi, xOff + r * n, n, k, expectedIntValues, vOff + r * k, expectedIndices, iOff + r * k);
+            }
             int[] intValues = new int[vOff + rows * k];
             TopKV2.int32(xi, xOff, rows, n, k, intValues, vOff, indices, iOff, new long[k]);
             if (!Arrays.equals(expectedIntValues, intValues) || !Arrays.equals(expectedIndices, indices)) {
@@ -326,12 +329,26 @@ class TopKFilterTest {
         assertSame(expectedValues, expectedIndices, values, indices, "TopKV2.float32 fast, NaN row, n " + n + " k " + k, row);
     }
 
+    /**
+     * The int top k written out independently of the kernels: every position of the row sorted by value descending,
+     * then position ascending (ints are totally ordered, so this is TFLite's answer), the first k kept.
+     */
+    private static void sortedTopK(int[] x, int base, int n, int k, int[] values, int vOff, int[] indices, int iOff) {
+        Integer[] positions = new Integer[n];
+        for (int c = 0; c < n; c++) positions[c] = c;
+        Arrays.sort(positions, (a, b) -> x[base + a] != x[base + b] ? Integer.compare(x[base + b], x[base + a]) : Integer.compare(a, b));
+        for (int j = 0; j < k; j++) {
+            indices[iOff + j] = positions[j];
+            values[vOff + j] = x[base + positions[j]];
+        }
+    }
+
     private static void checkInt(int[] row, int n, int k) {
         int[] x = new int[row.length + 2];
         System.arraycopy(row, 0, x, 2, row.length);
         int[] expectedValues = new int[k];
         int[] expectedIndices = new int[k];
-        TopKV2.int32(x, 2, 1, n, k, expectedValues, 0, expectedIndices, 0, new int[k + 1]);
+        sortedTopK(x, 2, n, k, expectedValues, 0, expectedIndices, 0);
         for (int kernel = 0; kernel < INT_ROWS.length; kernel++) {
             int[] values = guardedInts(k);
             int[] indices = guardedInts(k);
