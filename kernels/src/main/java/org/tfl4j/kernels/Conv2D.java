@@ -99,11 +99,15 @@ public final class Conv2D {
     }
 
     /**
-     * The filter {@code [O, K]} packed for the vector kernels ({@link F32ConvChannelLanes#pack}); pack a constant
-     * filter once and pass it to {@link #eval(float[], int, float[], int, float, float[], float[], int, float[], int)}.
+     * The filter {@code [O, K]} packed for the vector kernels this geometry runs: for one output position the GEMVs'
+     * layout ({@link F32ConvChannelLanes#pack}), else the sequential sums' ({@link F32ConvChannelLanes#packForSeqsum}).
+     * Pack a constant filter once and pass it to
+     * {@link #eval(float[], int, float[], int, float, float[], float[], int, float[], int)}.
      */
     public static float[] packFilter(Geometry geometry, float[] filter, int filterOff) {
-        return F32ConvChannelLanes.pack(filter, filterOff, geometry.outChannels(), geometry.patchSize());
+        return geometry.positions() == 1
+                ? F32ConvChannelLanes.pack(filter, filterOff, geometry.outChannels(), geometry.patchSize())
+                : F32ConvChannelLanes.packForSeqsum(filter, filterOff, geometry.outChannels(), geometry.patchSize());
     }
 
     /**

@@ -103,10 +103,12 @@ class Conv2DChannelLanesTest {
     }
 
     @Test
-    void packedFilterHasTheLaneBlockedSize() {
-        Conv2D.Geometry g = Conv2D.Geometry.of(1, 1, 8, 64, 128, 1, 4, 1, 4, 1, 1, true);
-        float[] packed = Conv2D.packFilter(g, new float[128 * 256], 0);
-        assertEquals(F32ConvChannelLanes.packedSize(128, 256), packed.length);
+    void packedFilterHasTheLayoutOfTheKernelsItsGeometryRuns() {
+        float[] filter = new float[36 * 256];
+        Conv2D.Geometry onePosition = Conv2D.Geometry.of(1, 1, 4, 64, 36, 1, 4, 1, 4, 1, 1, true);
+        assertEquals(F32ConvChannelLanes.packedSize(36, 256), Conv2D.packFilter(onePosition, filter, 0).length);
+        Conv2D.Geometry twoPositions = Conv2D.Geometry.of(1, 1, 8, 64, 36, 1, 4, 1, 4, 1, 1, true);
+        assertEquals(F32ConvChannelLanes.seqsumPackedSize(36, 256), Conv2D.packFilter(twoPositions, filter, 0).length);
     }
 
     /**

@@ -64,14 +64,14 @@ class F32ConvChannelLanesTest {
     void seqsumMatchesSequentialSum() {
         OnePatch[] kernels = {F32ConvChannelLanes::seqsum, F32ConvChannelLanes::seqsumVector,
                 F32ConvChannelLanes::seqsumScalar};
-        sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1);
+        sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1, true);
     }
 
     @Test
     void dot4MatchesDot4() {
         OnePatch[] kernels = {F32ConvChannelLanes::dot4, F32ConvChannelLanes::dot4Vector,
                 F32ConvChannelLanes::dot4Scalar};
-        sweepOnePatch("dot4", kernels, TfliteMath::dot4, 2);
+        sweepOnePatch("dot4", kernels, TfliteMath::dot4, 2, false);
     }
 
     @Test
@@ -117,7 +117,7 @@ class F32ConvChannelLanesTest {
                 for (int k = 0; k < kernels.length; k++) {
                     float[] y = new float[y1Off + channels + GUARD];
                     Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
-                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi,
+                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.seqsumPacked, channels, c.bias, c.biasOff, c.lo, c.hi,
                             y, GUARD, y1Off);
                     String where = "seqsum2 " + NAMES[k] + ", " + c;
                     assertBits(expected0, y, GUARD, channels, where + ", patch 0");
@@ -131,7 +131,7 @@ class F32ConvChannelLanesTest {
         }
     }
 
-    private static void sweepOnePatch(String what, OnePatch[] kernels, Order order, long seed) {
+    private static void sweepOnePatch(String what, OnePatch[] kernels, Order order, long seed, boolean seqsumLayout) {
         System.out.println("F32ConvChannelLanesTest " + what + ": " + VectorWidth.describe());
         Random random = new Random(seed);
         int i = 0;
@@ -141,7 +141,8 @@ class F32ConvChannelLanesTest {
                 float[] expected = c.expected(order, c.x, c.xOff);
                 for (int k = 0; k < kernels.length; k++) {
                     float[] y = guarded(channels);
-                    kernels[k].run(c.x, c.xOff, depth, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+                    kernels[k].run(c.x, c.xOff, depth, seqsumLayout ? c.seqsumPacked : c.packed, channels, c.bias, c.biasOff,
+                            c.lo, c.hi, y, GUARD);
                     assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c);
                 }
             }
@@ -154,7 +155,7 @@ class F32ConvChannelLanesTest {
      */
     private static final class Case {
         final int channels, depth, rows, fOff = 7, xOff = 3, biasOff = 2;
-        final float[] f, x, bias, packed;
+        final float[] f, x, bias, packed, seqsumPacked;
         final float lo, hi;
 
         Case(Random random, int index, int channels, int depth) {
@@ -167,6 +168,7 @@ class F32ConvChannelLanesTest {
             this.lo = CLAMPS[index % 4][0];
             this.hi = CLAMPS[index % 4][1];
             this.packed = F32ConvChannelLanes.pack(f, fOff, rows, depth);
+            this.seqsumPacked = F32ConvChannelLanes.packForSeqsum(f, fOff, rows, depth);
         }
 
         float[] expected(Order order, float[] patch, int patchOff) {
