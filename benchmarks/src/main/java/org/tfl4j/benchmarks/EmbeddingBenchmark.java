@@ -69,20 +69,11 @@ public class EmbeddingBenchmark {
         float[] scalar = new float[ids * dim];
         F32EmbeddingMaskedRows.evalVector(table, dim, idList, 0, ids, mask, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, vector, 0);
         F32EmbeddingMaskedRows.evalScalar(table, dim, idList, 0, ids, mask, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, scalar, 0);
-        requireSameBits(vector, scalar, "masked rows");
+        KernelTwins.requireSameBits(vector, scalar, "masked rows " + idsXrowsXdim);
         F32EmbeddingMaskedSum.evalVector(table, dim, idList, 0, 1, ids, mask, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, vector, 0);
         F32EmbeddingMaskedSum.evalScalar(table, dim, idList, 0, 1, ids, mask, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX, scalar, 0);
-        requireSameBits(Arrays.copyOf(vector, dim), Arrays.copyOf(scalar, dim), "masked sum");
+        KernelTwins.requireSameBits(Arrays.copyOf(vector, dim), Arrays.copyOf(scalar, dim), "masked sum " + idsXrowsXdim);
         System.out.println("[tfl4j] EmbeddingBenchmark " + idsXrowsXdim + ": " + VectorWidth.describe());
-    }
-
-    private void requireSameBits(float[] vector, float[] scalar, String what) {
-        for (int i = 0; i < vector.length; i++) {
-            if (Float.floatToRawIntBits(vector[i]) != Float.floatToRawIntBits(scalar[i])) {
-                throw new IllegalStateException(what + " " + idsXrowsXdim + ": element " + i + " is " + vector[i]
-                        + " from the vector kernel, " + scalar[i] + " from the scalar twin");
-            }
-        }
     }
 
     @Benchmark

@@ -71,15 +71,15 @@ public class RecurrentCellBenchmark {
         float[] a = c.clone(), b = c.clone();
         F32LstmCellLanes.updateCellVector(gates, units, 0, 2 * units, false, a, 0, units, 0f);
         F32LstmCellLanes.updateCellScalar(gates, units, 0, 2 * units, false, b, 0, units, 0f);
-        requireSameBits(a, b, "LSTM cell update");
+        KernelTwins.requireSameBits(a, b, "LSTM cell update, " + units + " units");
         a = new float[units];
         b = new float[units];
         F32GruCellLanes.updateVector(z, 0, h, 0, hh, 0, 1f, a, 0, units);
         F32GruCellLanes.updateScalar(z, 0, h, 0, hh, 0, 1f, b, 0, units);
-        requireSameBits(a, b, "GRU state update");
+        KernelTwins.requireSameBits(a, b, "GRU state update, " + units + " units");
         F32GruCellLanes.candidateVector(gates, 2 * units, z, 0, mh, 2 * units, a, 0, units);
         F32GruCellLanes.candidateScalar(gates, 2 * units, z, 0, mh, 2 * units, b, 0, units);
-        requireSameBits(a, b, "GRU candidate");
+        KernelTwins.requireSameBits(a, b, "GRU candidate, " + units + " units");
         System.out.println("[tfl4j] RecurrentCellBenchmark " + units + " units: " + VectorWidth.describe());
     }
 
@@ -93,15 +93,6 @@ public class RecurrentCellBenchmark {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (1 / (1 + Math.exp(-random.nextGaussian() * 2)));
         return v;
-    }
-
-    private void requireSameBits(float[] vector, float[] scalar, String what) {
-        for (int i = 0; i < vector.length; i++) {
-            if (Float.floatToRawIntBits(vector[i]) != Float.floatToRawIntBits(scalar[i])) {
-                throw new IllegalStateException(what + ", " + units + " units: unit " + i + " is " + vector[i]
-                        + " from the vector kernel, " + scalar[i] + " from the scalar twin");
-            }
-        }
     }
 
     // The LSTM cell: c = f * c + i * g (the state kept between calls changes, the work does not), h = o * tanh(c).

@@ -52,10 +52,15 @@ public final class F32ConvChannelLanes {
      * {@code [o / L][k][o % L]}; the lanes of the last block past {@code channels} are zeros, never stored.
      */
     public static float[] pack(float[] filter, int filterOff, int channels, int depth) {
-        float[] packed = new float[packedSize(channels, depth)];
+        return packInBlocks(filter, filterOff, channels, depth, LANES);
+    }
+
+    /** {@code [ceil(channels / width), depth, width]}: element {@code (o, k)} at {@code [o / width][k][o % width]}. */
+    private static float[] packInBlocks(float[] filter, int filterOff, int channels, int depth, int width) {
+        float[] packed = new float[(channels + width - 1) / width * depth * width];
         for (int o = 0; o < channels; o++) {
-            int base = (o / LANES) * depth * LANES + o % LANES;
-            for (int k = 0; k < depth; k++) packed[base + k * LANES] = filter[filterOff + o * depth + k];
+            int base = (o / width) * depth * width + o % width;
+            for (int k = 0; k < depth; k++) packed[base + k * width] = filter[filterOff + o * depth + k];
         }
         return packed;
     }
@@ -79,12 +84,7 @@ public final class F32ConvChannelLanes {
      * 0.88 µs and 3.06 to 2.82 / 2.84 to 2.70 µs; the other sequential-sum convolutions within noise.
      */
     public static float[] packForSeqsum(float[] filter, int filterOff, int channels, int depth) {
-        float[] packed = new float[seqsumPackedSize(channels, depth)];
-        for (int o = 0; o < channels; o++) {
-            int base = (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES;
-            for (int k = 0; k < depth; k++) packed[base + k * GROUP_LANES] = filter[filterOff + o * depth + k];
-        }
-        return packed;
+        return packInBlocks(filter, filterOff, channels, depth, GROUP_LANES);
     }
 
     /**
