@@ -74,6 +74,12 @@ public class RecurrentCellBenchmark {
         KernelTwins.requireSameBits(a, b, "LSTM cell update, " + units + " units");
         a = new float[units];
         b = new float[units];
+        F32LstmCellLanes.gateOutputVector(gates, 3 * units, t, 0, a, 0, units);
+        F32LstmCellLanes.gateOutputScalar(gates, 3 * units, t, 0, b, 0, units);
+        KernelTwins.requireSameBits(a, b, "LSTM output gating, " + units + " units");
+        F32GruCellLanes.sumVector(gates, 0, mh, 0, a, 0, units);
+        F32GruCellLanes.sumScalar(gates, 0, mh, 0, b, 0, units);
+        KernelTwins.requireSameBits(a, b, "GRU gate sum, " + units + " units");
         F32GruCellLanes.updateVector(z, 0, h, 0, hh, 0, 1f, a, 0, units);
         F32GruCellLanes.updateScalar(z, 0, h, 0, hh, 0, 1f, b, 0, units);
         KernelTwins.requireSameBits(a, b, "GRU state update, " + units + " units");

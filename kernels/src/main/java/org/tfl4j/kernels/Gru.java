@@ -17,11 +17,11 @@ import org.tfl4j.kernels.simd.F32GruCellLanes;
  * Each product is {@link FullyConnected#eval} exactly as the FULLY_CONNECTED op calls it (dot4 plus bias, the SIMD
  * GEMV for packed weights: the same bits); each ADD, SUB and MUL (fused activation NONE) is one float32 operation on
  * flushed operands, flushed, then clamped to [-FLT_MAX, FLT_MAX] ({@link Mul}'s form), with the operands in the order
- * above (it decides which NaN comes out), lanes across units ({@link F32GruCellLanes}); LOGISTIC and TANH run {@link Logistic} and {@link Tanh} over the whole
- * {@code [1,U]} vector, as the ops do on their own 64-byte aligned tensors (so the packet and scalar-tail positions of
- * the logistic are those of the op). The blocks' places in mx and mh are given (Keras: z, r, h at 0, U, 2U). The
- * recurrent blocks may be constants instead of a product of h: the converter folds them for the first step of an
- * unrolled GRU, whose state is a constant zero.
+ * above (it decides which NaN comes out), lanes across units ({@link F32GruCellLanes}); LOGISTIC and TANH run
+ * {@link Logistic} and {@link Tanh} over the whole {@code [1,U]} vector, as the ops do on their own 64-byte aligned
+ * tensors (so the packet and scalar-tail positions of the logistic are those of the op). The blocks' places in mx and
+ * mh are given (Keras: z, r, h at 0, U, 2U). The recurrent blocks may be constants instead of a product of h: the
+ * converter folds them for the first step of an unrolled GRU, whose state is a constant zero.
  *
  * <p>The weights, packed once ({@link Weights}, immutable, shared by every instance), and an instance's scratch (one
  * instance per interpreter): {@link #step} allocates nothing.

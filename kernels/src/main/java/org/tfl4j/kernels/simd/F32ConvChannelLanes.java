@@ -20,13 +20,13 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  *     sums over blocks of k added to a result that starts at +0.</li>
  * </ul>
  *
- * <p>Lanes run across output channels, never across one output's sum: each lane does the scalar order's operations
- * in that order, a multiply then an add (no FMA), so every output has the scalar order's exact bits. For that the
- * filter is packed once into blocks of {@code L} channels ({@code L} = the float lanes of {@link VectorWidth}),
+ * <p>Lanes run across output channels, never across one output's sum: each lane does the scalar order's operations in
+ * that order, a multiply then an add (no FMA), so every output has the scalar order's exact bits. For that the filter
+ * is packed once into blocks of {@code L} channels ({@code L} = the float lanes of {@link VectorWidth}),
  * channel-interleaved ({@link #pack}; for the sequential sums, blocks of {@code 4L}, {@link #packForSeqsum}), so one
- * load gives the k-th weight of {@code L} channels while the patch's
- * {@code x[k]} is broadcast (once per k, as an explicit vector shared by the blocks: passing the float to each
- * {@code mul} measured 20-25% slower on the CNN models' convolutions, ConvBenchmark). Several blocks (and, in {@link #seqsum2}, two patches) run interleaved so that
+ * load gives the k-th weight of {@code L} channels while the patch's {@code x[k]} is broadcast (once per k, as an
+ * explicit vector shared by the blocks: passing the float to each {@code mul} measured 20-25% slower on the CNN
+ * models' convolutions, ConvBenchmark). Several blocks (and, in {@link #seqsum2}, two patches) run interleaved so that
  * independent additions hide each other's latency. The channels past the last whole block run the scalar twin's
  * per-channel code on the same packed array.
  *
@@ -43,7 +43,12 @@ public final class F32ConvChannelLanes {
 
     /** Floats in the packed form of a {@code [channels, depth]} filter: {@code [ceil(channels / L), depth, L]}. */
     public static int packedSize(int channels, int depth) {
-        return (channels + LANES - 1) / LANES * depth * LANES;
+        return blockedSize(channels, depth, LANES);
+    }
+
+    /** Floats in {@code [ceil(channels / width), depth, width]}. */
+    private static int blockedSize(int channels, int depth, int width) {
+        return (channels + width - 1) / width * depth * width;
     }
 
     /**
@@ -57,7 +62,7 @@ public final class F32ConvChannelLanes {
 
     /** {@code [ceil(channels / width), depth, width]}: element {@code (o, k)} at {@code [o / width][k][o % width]}. */
     private static float[] packInBlocks(float[] filter, int filterOff, int channels, int depth, int width) {
-        float[] packed = new float[(channels + width - 1) / width * depth * width];
+        float[] packed = new float[blockedSize(channels, depth, width)];
         for (int o = 0; o < channels; o++) {
             int base = (o / width) * depth * width + o % width;
             for (int k = 0; k < depth; k++) packed[base + k * width] = filter[filterOff + o * depth + k];
@@ -72,7 +77,7 @@ public final class F32ConvChannelLanes {
 
     /** Floats in {@link #packForSeqsum}'s form of a {@code [channels, depth]} filter: {@code [ceil(channels / 4L), depth, 4L]}. */
     public static int seqsumPackedSize(int channels, int depth) {
-        return (channels + GROUP_LANES - 1) / GROUP_LANES * depth * GROUP_LANES;
+        return blockedSize(channels, depth, GROUP_LANES);
     }
 
     /**

@@ -19,8 +19,9 @@ import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
  * a zero of its sign). An op's result is flushed and clamped, never subnormal, so the vector kernels do not flush it
  * again where the next op takes it as an operand. In {@link #updateVector} each op's result is also cast to its exact
  * class ({@link VectorWidth#FLOAT_VECTOR}) before the next op: without those casts, under
- * {@code -XX:TypeProfileWidth=0}, C2 compiled the final store out of line and allocated 128 bytes per call. The steps are written out in each kernel rather than through vector-taking helpers, which
- * C2 may leave out of line and then allocate their vectors.
+ * {@code -XX:TypeProfileWidth=0}, C2 compiled the final store out of line and allocated 128 bytes per call. The steps
+ * are written out in each kernel rather than through vector-taking helpers, which C2 may leave out of line and then
+ * allocate their vectors.
  */
 public final class F32GruCellLanes {
     private F32GruCellLanes() {}
