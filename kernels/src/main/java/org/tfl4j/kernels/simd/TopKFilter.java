@@ -28,9 +28,8 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  *   <li><b>Threshold from a sample</b> (long rows and not too small a k: {@code rowSize >= 16 k},
  *       {@code k >= 32}): the {@code j}-th largest value of a 1-in-8 sample of the row (one element of every eight
  *       consecutive ones, see {@link #samplePosition}; {@code j} a little above {@code k / 8}; when {@code j} is
- *       small against the lanes,
- *       the {@code j}-th largest of each lane's six best, which is at most that) is a threshold {@code T} that about
- *       {@code 1.5 k} to {@code 2 k} values reach. One pass collects the keys of every value {@code >= T}; if there
+ *       small against the lanes, the {@code j}-th largest of each lane's few best, about 48 in all, which is at most
+ *       that) is a threshold {@code T} that about {@code 1.5 k} to {@code 2 k} values reach. One pass collects the keys of every value {@code >= T}; if there
  *       are at least {@code k} of them, the top {@code k} of the row is the top {@code k} of those (every value left
  *       out is below {@code k} collected ones), found by a partial quicksort. A sample that misjudges the row (fewer
  *       than {@code k} values reach T, or more than about {@code 4 k}: ties, ordered rows) costs one wasted pass,
@@ -73,9 +72,11 @@ public final class TopKFilter {
     private static final int MIN_SAMPLED_K = 32;
     /**
      * The sample's best ranks kept per lane (a branch-free max/min chain); their union holds the sample's {@code j}
-     * largest unless one lane holds more than this many of them.
+     * largest unless one lane holds more than this many of them. About 48 ranks in all, whatever the width: the
+     * threshold's selection ({@link #jthLargestVector}) grows with their square, and 96 of them (six per lane at 16
+     * lanes) cost 0.9 µs of a 2.8 µs TOPK_V2 on AVX-512.
      */
-    private static final int TOP_PER_LANE = 6;
+    private static final int TOP_PER_LANE = Math.max(3, 48 / LANES);
     /** {@link #selectBestFirst} sorts segments up to this length by insertion. */
     private static final int INSERTION_SORT_MAX = 24;
 
@@ -139,13 +140,15 @@ public final class TopKFilter {
 
     /**
      * Which sampled value is the threshold: {@code k / 8} (its expected rank in the sample) plus two standard
-     * deviations and 2, rounded up to whole vectors. Fewer than {@code k} values reach it in at most about 2% of
-     * random rows; for k = 100 and 8 lanes, j = 24 and about 190 are collected.
+     * deviations and 2, rounded up to a multiple of 8, or of the lanes when the sample is kept sorted (whole vectors
+     * fill it). Fewer than {@code k} values reach it in at most about 2% of random rows; for k = 100, j = 24 and
+     * about 190 are collected. (Rounded to whole 16-lane vectors, j = 32 collected about 260, a longer sort.)
      */
     private static int sampleRank(int k) {
         double expected = (double) k / SAMPLE_STRIDE;
         int j = (int) Math.ceil(expected + 2 * Math.sqrt(expected)) + 2;
-        return (j + LANES - 1) / LANES * LANES;
+        int j8 = (j + 7) / 8 * 8;
+        return usesLaneTops(j8) ? j8 : (j + LANES - 1) / LANES * LANES;
     }
 
     // ---- float32 -------------------------------------------------------------------------------
@@ -213,7 +216,7 @@ public final class TopKFilter {
         }
     }
 
-    // Threshold from a sample. When j is at most half of TOP_PER_LANE * LANES (k = 100 from 256-bit vectors on), each
+    // Threshold from a sample. When j is at most half of TOP_PER_LANE * LANES (k = 100 from 128-bit vectors on), each
     // lane keeps its TOP_PER_LANE best sampled ranks (a max/min chain, no branch), and the
     // threshold is the j-th largest of those: the sample's j-th largest, or a little below it when one lane holds
     // more than TOP_PER_LANE of the sample's j best (a few more keys collected, never fewer). Otherwise only the j
@@ -248,7 +251,7 @@ public final class TopKFilter {
      */
     private static int laneTopsThresholdVector(float[] x, int base, int rowSize, int j, int[] ranks) {
         int blocks = sampleSize(rowSize) / LANES;
-        // The lanes' best ranks wait in ranks[i * LANES + lane] between blocks, not in six vectors carried through
+        // The lanes' best ranks wait in ranks[i * LANES + lane] between blocks, not in vectors carried through
         // the loop: C2 sometimes boxed such loop-carried vectors, allocating on every call.
         Arrays.fill(ranks, 0, TOP_PER_LANE * LANES, Integer.MIN_VALUE);
         for (int block = 0; block < blocks; block++) {
@@ -277,23 +280,24 @@ public final class TopKFilter {
     /**
      * {@link #jthLargest} of {@code ranks[0, TOP_PER_LANE * L)} without sorting: the largest of those ranks that at
      * least {@code j} of them reach (every larger value is reached by fewer than j, the j-th largest by at least j).
-     * Each candidate's count is a vector compare per slot row, summed in lanes and reduced once; the maximum is taken
-     * without a branch. The insertion sort's data-dependent branches took about 0.4 us of the 0.8 us sample pass
-     * on cnn's logits (JDK 17); this is the same value.
+     * The ranks are the candidates, a vector of them at a time; every rank is broadcast in turn and the candidates it
+     * reaches counted in lanes, so no count needs a reduction; the maximum is one reduction per vector of candidates,
+     * taken without a branch. (An insertion sort's data-dependent branches took about 0.4 µs of the 0.8 µs sample
+     * pass on cnn's logits at 8 lanes; a reduction per candidate, 0.6 µs at 16.)
      */
     static int jthLargestVector(int[] ranks, int j) {
+        int n = TOP_PER_LANE * LANES;
         IntVector zero = INT_VECTOR.cast(IntVector.zero(INTS));
         IntVector one = INT_VECTOR.cast(IntVector.broadcast(INTS, 1));
         int best = Integer.MIN_VALUE;
-        for (int m = 0; m < TOP_PER_LANE * LANES; m++) {
-            int candidate = ranks[m];
-            IntVector reaching = zero;
-            for (int i = 0; i < TOP_PER_LANE * LANES; i += LANES) {
-                IntVector slot = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, i));
-                reaching = INT_VECTOR.cast(reaching).add(zero.blend(one, slot.compare(VectorOperators.GE, candidate)));
+        for (int i = 0; i < n; i += LANES) {
+            IntVector candidates = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, i));
+            IntVector reaching = zero; // lane: how many ranks reach that lane's candidate
+            for (int m = 0; m < n; m++) {
+                reaching = INT_VECTOR.cast(reaching).add(zero.blend(one, candidates.compare(VectorOperators.LE, ranks[m])));
             }
-            int count = INT_VECTOR.cast(reaching).reduceLanes(VectorOperators.ADD);
-            best = Math.max(best, count >= j ? candidate : Integer.MIN_VALUE);
+            IntVector chosen = candidates.blend(Integer.MIN_VALUE, INT_VECTOR.cast(reaching).compare(VectorOperators.LT, j));
+            best = Math.max(best, INT_VECTOR.cast(chosen).reduceLanes(VectorOperators.MAX));
         }
         return best;
     }
