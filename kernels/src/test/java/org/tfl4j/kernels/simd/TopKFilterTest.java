@@ -262,7 +262,7 @@ class TopKFilterTest {
     @Test
     void sampledThresholdIsTheJthLargestRank() {
         Random random = new Random(6_031L);
-        int n = TopKFilter.ranksNeeded();
+        int n = TopKFilter.laneRanks();
         for (int trial = 0; trial < 300; trial++) {
             int[] ranks = new int[n];
             int levels = 1 + random.nextInt(trial % 3 == 0 ? 4 : 1000);
@@ -282,6 +282,62 @@ class TopKFilterTest {
                 }
             }
         }
+    }
+
+    /**
+     * The bucket sort of the collected keys against a plain sort, with its output region and the keys past it
+     * pre-filled: keys spread over the whole int range of ranks, all in one bucket (one rank, or a cluster far
+     * below the largest), thresholds at the int extremes, k from 1 to the count. Prints the case on failure.
+     */
+    @Test
+    void collectedKeysSelectedByBucketsAsBySorting() {
+        Random random = new Random(4_117L);
+        int[] counts = new int[TopKFilter.ranksNeeded()];
+        for (int trial = 0; trial < 2_000; trial++) {
+            int limit = 1 + random.nextInt(trial < 1_000 ? 40 : 500);
+            int count = 1 + random.nextInt(limit);
+            int k = 1 + random.nextInt(count);
+            int shape = trial % 5;
+            int threshold = shape == 0 ? Integer.MIN_VALUE : shape == 1 ? Integer.MAX_VALUE - random.nextInt(3)
+                    : random.nextInt(2_000) - 1_000;
+            long[] a = new long[2 * limit];
+            Arrays.fill(a, Long.MIN_VALUE + 7);
+            int[] positions = distinctPositions(random, count);
+            for (int i = 0; i < count; i++) {
+                long room = (long) Integer.MAX_VALUE - threshold; // ranks from the threshold up
+                int rank = switch (shape) {
+                    case 0 -> (int) (threshold + (long) (random.nextDouble() * room)); // the whole range
+                    case 1 -> threshold + (int) (random.nextDouble() * room);
+                    case 2 -> threshold + random.nextInt(3); // a few ranks, many ties (broken by position)
+                    case 3 -> i == 0 ? threshold + 1_000_000 : threshold + random.nextInt(50); // one far above a cluster
+                    default -> threshold + random.nextInt(1 << random.nextInt(20));
+                };
+                a[i] = TopKFilter.key(rank, positions[i]);
+            }
+            long[] expected = Arrays.copyOf(a, count);
+            Arrays.sort(expected);
+            long[] input = a.clone();
+            TopKFilter.selectByBuckets(a, count, k, threshold, limit, counts);
+            for (int i = 0; i < k; i++) {
+                if (a[i] != expected[count - 1 - i]) {
+                    fail("selectByBuckets, count " + count + " k " + k + " limit " + limit + " threshold " + threshold
+                            + ": key " + i + " is " + Long.toHexString(a[i]) + ", expected "
+                            + Long.toHexString(expected[count - 1 - i]) + "; input " + Arrays.toString(Arrays.copyOf(input, count)));
+                }
+            }
+        }
+    }
+
+    private static int[] distinctPositions(Random random, int count) {
+        int[] all = new int[count * 3];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        for (int i = all.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return Arrays.copyOf(all, count);
     }
 
     // ---- checks --------------------------------------------------------------------------------
