@@ -416,6 +416,10 @@ final class BenchCommand {
                     percent(cumulative, total));
         }
         out.printf(Locale.ROOT, "  %4s  %-" + opWidth + "s  %-" + outWidth + "s  %9.3f%n", "", "total", "", us(total));
+        if (!model.fusions().isEmpty()) {
+            out.println("fused chains (each runs, and is timed, at its last op; its other ops do nothing):");
+            for (String fusion : model.fusions()) out.println("  " + fusion);
+        }
 
         List<OpTime> byTime = new ArrayList<>(ops);
         byTime.sort((a, b) -> Double.compare(b.avgNanos(), a.avgNanos())); // stable: ties keep run order

@@ -277,7 +277,7 @@ public final class Model {
      * The op chains the fusion pass replaced, one line each (empty with fusion off): the main subgraph's, then those of
      * the called subgraphs in index order (their lines start "subgraph N: ").
      */
-    List<String> fusions() {
+    public List<String> fusions() {
         List<String> lines = new ArrayList<>(main.fusions());
         for (int i = 1; i < subgraphs.length; i++) if (subgraphs[i] != null) lines.addAll(subgraphs[i].fusions());
         return lines;

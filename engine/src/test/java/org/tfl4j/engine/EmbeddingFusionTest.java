@@ -55,8 +55,10 @@ class EmbeddingFusionTest {
         Model fused = Model.load(path, new Interpreter.Options());
         Model unfused = Model.load(path, new Interpreter.Options().setFusion(false));
         System.out.println("EmbeddingFusionTest " + file + ": " + fused.fusions());
-        assertEquals(file.startsWith("model_history") ? List.of("GATHER + MUL + SUM")
-                        : file.contains("i32") ? List.of("GATHER + MUL", "GATHER + MUL") : List.of("GATHER + MUL"),
+        String scoring = "FULLY_CONNECTED + RESHAPE + TOPK_V2";
+        assertEquals(file.startsWith("model_history") ? List.of("GATHER + MUL + SUM", scoring)
+                        : file.contains("i32") ? List.of("GATHER + MUL", "GATHER + MUL", scoring)
+                        : List.of("GATHER + MUL", scoring),
                 kinds(fused), file);
         assertEquals(List.of(), unfused.fusions());
         Random random = new Random(20240613L);
@@ -117,9 +119,10 @@ class EmbeddingFusionTest {
         int[] ids = {2858, 260, 0, 1210, 480, 2028, 0, 2571, 1270, 593};
         List<Object> reference = runOnce(Model.load(path, new Interpreter.Options().setFusion(false)), new Object[] {ids});
         // SUM swapped: GATHER + MUL still fuse (their product is written for the swapped SUM), and both SUMs run it.
-        assertSwappedKernelRuns(path, BuiltinOp.SUM, 2, List.of("GATHER + MUL"), new Object[] {ids}, reference);
-        assertSwappedKernelRuns(path, BuiltinOp.MUL, 2, List.of(), new Object[] {ids}, reference);
-        assertSwappedKernelRuns(path, BuiltinOp.GATHER, 1, List.of(), new Object[] {ids}, reference);
+        String scoring = "FULLY_CONNECTED + RESHAPE + TOPK_V2";
+        assertSwappedKernelRuns(path, BuiltinOp.SUM, 2, List.of("GATHER + MUL", scoring), new Object[] {ids}, reference);
+        assertSwappedKernelRuns(path, BuiltinOp.MUL, 2, List.of(scoring), new Object[] {ids}, reference);
+        assertSwappedKernelRuns(path, BuiltinOp.GATHER, 1, List.of(scoring), new Object[] {ids}, reference);
     }
 
     private static void assertSwappedKernelRuns(Path path, int code, int nodesOfCode, List<String> kinds, Object[] inputs,

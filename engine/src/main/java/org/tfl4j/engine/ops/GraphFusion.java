@@ -62,10 +62,27 @@ public final class GraphFusion {
     record Fused(int[] ops, OpKernel.Prepared[] replacements, LaterRead[] laterReads, String description) {}
 
     /** The fusions tried at every op, in order; the first that matches wins. */
-    private static final List<Fusion> FUSIONS = List.of(new EmbeddingMaskFusion(), new GruWhileFusion(), new GruCellFusion());
+    private static final List<Fusion> FUSIONS = List.of(new EmbeddingMaskFusion(), new GruWhileFusion(), new GruCellFusion(),
+            new FullyConnectedTopKFusion());
 
     /** A node that does nothing: what the ops inside a fused chain become. */
     static final OpKernel.Prepared NOTHING = buffers -> () -> { };
+
+    /**
+     * A RESHAPE inside a fused chain: it does nothing, and its output still shares its input's storage, as the
+     * RESHAPE's own kernel lets it, so the memory plan stays the unfused one.
+     */
+    static final OpKernel.Prepared NOTHING_VIEW = new OpKernel.Prepared() {
+        @Override
+        public Node bind(TensorBuffers buffers) {
+            return () -> { };
+        }
+
+        @Override
+        public boolean outputMayShareInputStorage() {
+            return true;
+        }
+    };
 
     /**
      * Runs the pass over one subgraph.

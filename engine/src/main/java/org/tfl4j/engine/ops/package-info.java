@@ -5,8 +5,10 @@
  * {@code org.tfl4j.kernels}. {@link org.tfl4j.engine.ops.OpRegistry} maps builtin codes to them.
  *
  * <p>After every op is prepared, {@link org.tfl4j.engine.ops.GraphFusion} replaces chains of builtin ops by one
- * fused kernel that computes the chain's exact bits; each fusion (one class, such as
- * {@code EmbeddingMaskFusion}: GATHER + MUL [+ SUM] of the masked embedding lookup) documents the chain it replaces
- * and why its bits are TFLite's. Ops whose code maps to a swapped-in kernel are never fused.
+ * fused kernel that computes the chain's exact bits; each fusion (one class: {@code EmbeddingMaskFusion}, GATHER +
+ * MUL [+ SUM] of the masked embedding lookup; {@code FullyConnectedTopKFusion}, the label table's FULLY_CONNECTED +
+ * RESHAPE + TOPK_V2 as one scoring pass; {@code GruWhileFusion} and {@code GruCellFusion}, a Keras GRU) documents
+ * the chain it replaces and why its bits are TFLite's. Ops whose code maps to a swapped-in kernel are never fused.
+ * {@code Model.fusions()} and {@code tfl4j bench} list the chains a model's fusions replaced.
  */
 package org.tfl4j.engine.ops;

@@ -41,11 +41,11 @@ public final class F32GemvDot4 {
     /** Units per packed block; also the scalar twin's layout, so both read the same packed array. */
     private static final int LANES = FLOATS.length();
     /** The depth whose weights are packed by residue pairs for {@link #residuePairSums}. */
-    private static final int RESIDUE_DEPTH = 16;
+    static final int RESIDUE_DEPTH = 16;
     /** The depth whose weights are packed by residue for {@link #residueSums}. */
-    private static final int RESIDUE_DEPTH_32 = 32;
+    static final int RESIDUE_DEPTH_32 = 32;
     /** Rows per block and region in both residue layouts (eight broadcasts per pass). */
-    private static final int RESIDUE_ROWS = 8;
+    static final int RESIDUE_ROWS = 8;
 
     /** The length of the {@code scratch} the kernels take for inputs of {@code depth}: only depth 32 uses one. */
     public static int scratchNeeded(int depth) {
@@ -60,7 +60,7 @@ public final class F32GemvDot4 {
         return blocks(units) * depth * LANES + 1;
     }
 
-    private static int blocks(int units) {
+    static int blocks(int units) {
         return (units + LANES - 1) / LANES;
     }
 
@@ -151,8 +151,8 @@ public final class F32GemvDot4 {
         int wholeBlocks = units / LANES;
         if (wholeBlocks > 0) {
             if (depth == RESIDUE_DEPTH) {
-                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 0, y, yOff);
-                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 1, y, yOff);
+                residuePairSums(x, xOff, packed, blocks(units), 0, wholeBlocks, 0, y, yOff);
+                residuePairSums(x, xOff, packed, blocks(units), 0, wholeBlocks, 1, y, yOff);
             } else if (depth == RESIDUE_DEPTH_32) {
                 // dot4 = (l0 + l2) + (l1 + l3): y = l0, y = y + l2, then l1 into scratch and y = y + (l1 + l3),
                 // a chunk of blocks at a time (the scratch holds 32 L floats: 32 blocks of l1)
@@ -186,7 +186,7 @@ public final class F32GemvDot4 {
      * infinite or NaN input or weight fails the test. The label table's FULLY_CONNECTED (no bias, no activation)
      * then skips the pass that re-reads its 3953 outputs.
      */
-    private static boolean clampChangesNothing(float[] x, int xOff, int depth, float largestWeight, float actMin,
+    static boolean clampChangesNothing(float[] x, int xOff, int depth, float largestWeight, float actMin,
                                                float actMax) {
         if (actMin != -TfliteMath.FLT_MAX || actMax != TfliteMath.FLT_MAX || depth > 1 << 20) return false;
         float largestInput = 0f;
@@ -262,14 +262,15 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * One pass of the depth-16 kernel over region {@code pair} of the residue-pair layout ({@link #offset}): pass 0
+     * One pass of the depth-16 kernel over blocks {@code [from, to)} of region {@code pair} of the residue-pair layout
+     * ({@link #offset}): pass 0
      * computes {@code y[o] = l0 + l2}, pass 1 then {@code y[o] = y[o] + (l1 + l3)}, which is dot4's
      * {@code (l0 + l2) + (l1 + l3)} with every partial sum in dot4's order. The eight broadcasts the pass needs stay
      * in registers, so the loop over blocks loads weights only, and its body is small enough for out-of-order
      * execution to overlap one block's two add chains with the next blocks'.
      */
-    private static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int wholeBlocks, int pair,
-                                        float[] y, int yOff) {
+    static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int pair,
+                                float[] y, int yOff) {
         // x[4s + pair] for l_pair, x[4s + pair + 2] for l_(pair + 2), s = 0..3
         FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair]));
         FloatVector c0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair + 2]));
@@ -281,7 +282,7 @@ public final class F32GemvDot4 {
         FloatVector c3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 14 + pair]));
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
         int region = pair * blocks * RESIDUE_ROWS * LANES;
-        for (int block = 0; block < wholeBlocks; block++) {
+        for (int block = from; block < to; block++) {
             int p = region + block * RESIDUE_ROWS * LANES; // rows 2s (l_pair) and 2s + 1 (l_(pair + 2)) at p + row * L
             FloatVector la = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(a0));
             FloatVector lc = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(c0));
@@ -299,7 +300,7 @@ public final class F32GemvDot4 {
     }
 
     /** What {@link #residueSums} does with a block's partial sum {@code l}. */
-    private static final int STORE = 0, ADD = 1, ADD_TO_PARTIAL = 2;
+    static final int STORE = 0, ADD = 1, ADD_TO_PARTIAL = 2;
 
     /**
      * One pass of the depth-32 kernel over blocks {@code [from, to)} of region {@code residue} of the residue layout
@@ -308,8 +309,8 @@ public final class F32GemvDot4 {
      * {@code dst[o] = dst[o] + (partial[o] + l)} ({@link #ADD_TO_PARTIAL}), with {@code o} the block's first unit
      * plus {@code dstOff} (and {@code partialOff}). The eight broadcasts stay in registers.
      */
-    private static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
-                                    int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
+    static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
+                            int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
         FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + residue]));
         FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 4 + residue]));
         FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 8 + residue]));
@@ -385,7 +386,7 @@ public final class F32GemvDot4 {
     }
 
     /** Unit {@code o}: dot4 over its packed weights, then bias and clamp, as one vector lane does it. */
-    private static float unit(float[] x, int xOff, int depth, float[] packed, int units, int o,
+    static float unit(float[] x, int xOff, int depth, float[] packed, int units, int o,
                               float[] bias, int biasOff, float actMin, float actMax) {
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
         int k = 0;

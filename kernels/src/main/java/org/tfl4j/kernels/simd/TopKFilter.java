@@ -61,7 +61,7 @@ public final class TopKFilter {
     private static final int LANES = FLOATS.length();
     private static final int INT_LANES = INTS.length();
     /** Lane i holds the float whose bits are {@code 1 << i}: blended in where a mask is set, the lanes OR to its bits. */
-    private static final FloatVector LANE_BIT = FloatVector.fromArray(FLOATS, laneBits(), 0);
+    static final FloatVector LANE_BIT = FloatVector.fromArray(FLOATS, laneBits(), 0);
     /**
      * True where C2 compiles {@code VectorMask.toLong()} into a few instructions (JDK 21 on; measured on JDK 25): the
      * collecting pass then takes each vector's compare bits from it. JDK 17 computes it lane by lane (2.5 µs for 4096
@@ -70,20 +70,20 @@ public final class TopKFilter {
      */
     static final boolean MASK_TO_LONG_INTRINSIC = Runtime.version().feature() >= 21;
     /** Vectors whose mask bits fill one int ({@link #collectVector}). */
-    private static final int VECTORS_PER_INT = Integer.SIZE / LANES;
+    static final int VECTORS_PER_INT = Integer.SIZE / LANES;
     /** One element in this many is sampled. */
     private static final int SAMPLE_STRIDE = 8;
     /** Lane i holds {@code i mod SAMPLE_STRIDE}: which vector of a sample group lane i is taken from. */
     private static final FloatVector LANE_SAMPLE_VECTOR = FloatVector.fromArray(FLOATS, sampleVectors(), 0);
     /** Below this k the heap alone is cheap (few entries, shallow), and a sample of k / 8 values too noisy. */
-    private static final int MIN_SAMPLED_K = 32;
+    static final int MIN_SAMPLED_K = 32;
     /**
      * The sample's best ranks kept per lane (a branch-free max/min chain); their union holds the sample's {@code j}
      * largest unless one lane holds more than this many of them. About 48 ranks in all, whatever the width: the
      * threshold's selection ({@link #jthLargestVector}) grows with their square, and 96 of them (six per lane at 16
      * lanes) cost 0.9 µs of a 2.8 µs TOPK_V2 on AVX-512.
      */
-    private static final int TOP_PER_LANE = Math.max(3, 48 / LANES);
+    static final int TOP_PER_LANE = Math.max(3, 48 / LANES);
     /** {@link #selectBestFirst} sorts segments up to this length by insertion, and so does {@link #selectByBuckets}. */
     private static final int INSERTION_SORT_MAX = 24;
     /** The buckets of {@link #selectByBuckets}: about 200 keys over 128 buckets, a handful in the fullest. */
@@ -125,7 +125,7 @@ public final class TopKFilter {
      * More collected keys than this: the sample misjudged the row (ties, an ordered row), use the heap. Four times
      * k, or twice the count a sample rank rounded up to whole blocks leads to expect, whichever is more.
      */
-    private static int maxCandidates(int k) {
+    static int maxCandidates(int k) {
         return Math.max(4 * k, 2 * SAMPLE_STRIDE * sampleRank(k));
     }
 
@@ -164,7 +164,7 @@ public final class TopKFilter {
      * fill it). Fewer than {@code k} values reach it in at most about 2% of random rows; for k = 100, j = 24 and
      * about 190 are collected. (Rounded to whole 16-lane vectors, j = 32 collected about 260, a longer sort.)
      */
-    private static int sampleRank(int k) {
+    static int sampleRank(int k) {
         double expected = (double) k / SAMPLE_STRIDE;
         int j = (int) Math.ceil(expected + 2 * Math.sqrt(expected)) + 2;
         int j8 = (j + 7) / 8 * 8;
@@ -246,7 +246,7 @@ public final class TopKFilter {
     // the sample only spoils the estimate; the collecting pass finds it.
 
     /** True when the threshold is the {@code j}-th largest of the lanes' best ranks. */
-    private static boolean usesLaneTops(int j) {
+    static boolean usesLaneTops(int j) {
         return 2 * j <= TOP_PER_LANE * LANES;
     }
 
@@ -346,7 +346,7 @@ public final class TopKFilter {
      * {@code TOP_PER_LANE * LANES}). Not {@code Arrays.sort}: from JDK 22 on, past 44 elements it partitions and
      * allocates its pivot indices, which C2 does not always remove.
      */
-    private static int jthLargest(long[] a, int n, int j) {
+    static int jthLargest(long[] a, int n, int j) {
         for (int i = 1; i < n; i++) {
             long v = a[i];
             int h = i - 1;
@@ -438,10 +438,10 @@ public final class TopKFilter {
      *
      * <p>64 elements at a time: the vector compares of their {@code 64 / L} vectors become the bits of one
      * {@code long} (each mask's {@code toLong()} where {@link #MASK_TO_LONG_INTRINSIC}; else each mask blended into
-     * {@link #LANE_BIT}, shifted to its vector's place and OR-ed, one reduction per int), and the reaching positions are then taken from that word lowest bit first. Positions come in order,
-     * so the keys, the count and the outcome are the twin's. One branch per word instead of one per vector and one
-     * per reaching lane: on the models' logits the hits fall at random, so those branches were mostly mispredicted
-     * (TopKFilter's collect pass alone, cnn logits: 1.55 to 1.12 us with one repeated row, 4.2 to 1.2 us over the
+     * {@link #LANE_BIT}, shifted to its vector's place and OR-ed, one reduction per int), and the reaching positions
+     * are then taken from that word lowest bit first. Positions come in order, so the keys, the count and the
+     * outcome are the twin's. One branch per word instead of one per vector and one per reaching lane: on the models'
+     * logits the hits fall at random, so those branches were mostly mispredicted (TopKFilter's collect pass alone, cnn logits: 1.55 to 1.12 us with one repeated row, 4.2 to 1.2 us over the
      * rows of 64 varied histories, JDK 17). The last {@code rowSize mod 64} elements go one by one.
      */
     private static int collectVector(float[] x, int base, int rowSize, int k, int threshold, long[] keys) {
@@ -519,7 +519,7 @@ public final class TopKFilter {
     }
 
     /** The smallest float whose flushed value reaches the threshold's: below a zero threshold, the negative subnormals. */
-    private static float lowestReaching(int threshold) {
+    static float lowestReaching(int threshold) {
         return threshold == 0 ? -Math.nextDown(Float.MIN_NORMAL) : valueOfRank(threshold);
     }
 
