@@ -158,7 +158,20 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(s2).intoArray(y, yOff + o + 2 * LANES);
             FLOAT_VECTOR.cast(s3).intoArray(y, yOff + o + 3 * LANES);
         }
-        for (; block < wholeBlocks; block++) { // the whole blocks of a last, partial group
+        for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: two sums at once
+            int p = block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0;
+            for (int k = 0; k < depth; k++) {
+                int at = p + k * GROUP_LANES;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
+                s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at)).mul(xk));
+                s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at + LANES)).mul(xk));
+            }
+            int o = block * LANES;
+            FLOAT_VECTOR.cast(s0).intoArray(y, yOff + o);
+            FLOAT_VECTOR.cast(s1).intoArray(y, yOff + o + LANES);
+        }
+        for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
             int p = block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
             for (int k = 0; k < depth; k++) {
@@ -239,7 +252,27 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b2).intoArray(y, y1Off + o + 2 * LANES);
             FLOAT_VECTOR.cast(b3).intoArray(y, y1Off + o + 3 * LANES);
         }
-        for (; block < wholeBlocks; block++) { // the whole blocks of a last, partial group
+        for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: four sums at once
+            int p = block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, b0 = a0, b1 = a0;
+            for (int k = 0; k < depth; k++) {
+                int at = p + k * GROUP_LANES;
+                FloatVector xa = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x0[x0Off + k]));
+                FloatVector xb = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x1[x1Off + k]));
+                FloatVector f0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at));
+                FloatVector f1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at + LANES));
+                a0 = FLOAT_VECTOR.cast(a0).add(f0.mul(xa));
+                a1 = FLOAT_VECTOR.cast(a1).add(f1.mul(xa));
+                b0 = FLOAT_VECTOR.cast(b0).add(f0.mul(xb));
+                b1 = FLOAT_VECTOR.cast(b1).add(f1.mul(xb));
+            }
+            int o = block * LANES;
+            FLOAT_VECTOR.cast(a0).intoArray(y, y0Off + o);
+            FLOAT_VECTOR.cast(a1).intoArray(y, y0Off + o + LANES);
+            FLOAT_VECTOR.cast(b0).intoArray(y, y1Off + o);
+            FLOAT_VECTOR.cast(b1).intoArray(y, y1Off + o + LANES);
+        }
+        for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
             int p = block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector a = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), b = a;
             for (int k = 0; k < depth; k++) {
