@@ -397,6 +397,12 @@ public final class PerformanceReport {
                 md.append("| | ").append(restOps).append(" other ops | | ").append(String.format(Locale.ROOT, "%.2f", restUs))
                         .append(" | ").append(String.format(Locale.ROOT, "%.1f", restPercent)).append(" |\n");
             }
+            if (p.has("fusions") && p.getAsJsonArray("fusions").size() > 0) {
+                md.append("\nFused (each chain runs, and is timed, at its last op):");
+                for (JsonElement f : p.getAsJsonArray("fusions")) md.append(" ").append(f.getAsString()).append(";");
+                md.setLength(md.length() - 1);
+                md.append(".\n");
+            }
             md.append('\n');
         }
         md.append(WHAT_BOUNDS_IT);

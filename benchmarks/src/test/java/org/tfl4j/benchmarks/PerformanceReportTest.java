@@ -120,12 +120,13 @@ class PerformanceReportTest {
                 + "\"profile_total_us\":10.0,\"ops\":[{\"index\":0,\"op\":\"RESHAPE\",\"output\":\"int32[1,10]\","
                 + "\"avg_us\":0.1,\"percent\":1.0},{\"index\":1,\"op\":\"TOPK_V2\",\"output\":\"float32[100]\","
                 + "\"avg_us\":9.7,\"percent\":97.0},{\"index\":2,\"op\":\"CAST\",\"output\":\"float32[1,10]\","
-                + "\"avg_us\":0.2,\"percent\":2.0}]}";
+                + "\"avg_us\":0.2,\"percent\":2.0}],\"fusions\":[\"ops 0, 1: A + B as C\",\"ops 2, 3: D as E\"]}";
         String md = PerformanceReport.renderProfiles(List.of(PerformanceReport.lastJsonLine(bench, "bench.json")));
         assertTrue(md.contains("**bow.tflite** (17, 256-bit): median 8.50 µs, profiled total 10.00 µs"), md);
         assertTrue(md.contains("| 1 | TOPK_V2 | `float32[100]` | 9.70 | 97.0 |"), md);
         assertTrue(md.contains("| | 2 other ops | | 0.30 | 3.0 |"), md);
         assertTrue(!md.contains("| RESHAPE |"), md);
+        assertTrue(md.contains("Fused (each chain runs, and is timed, at its last op): ops 0, 1: A + B as C; ops 2, 3: D as E."), md);
         assertTrue(md.contains("### What bounds it"), md);
         assertThrows(IllegalArgumentException.class, () -> PerformanceReport.lastJsonLine("no json", "x"));
     }

@@ -221,7 +221,7 @@ final class BenchCommand {
                     cutShort, memory, allocation, ops);
             if (settings.json()) {
                 out.println(json(modelFile, fileBytes, settings, inputs, initNanos, firstNanos, warmupRuns, warmupNanos,
-                        latency, cutShort, memory, allocation, ops));
+                        latency, cutShort, memory, allocation, ops, model.fusions()));
             }
         }
         return 0;
@@ -456,7 +456,7 @@ final class BenchCommand {
 
     private static String json(Path modelFile, long fileBytes, Settings settings, BenchInputs.Inputs inputs, long initNanos,
                                long firstNanos, int warmupRuns, long warmupNanos, Latency latency, boolean cutShort,
-                               Memory memory, Allocation allocation, List<OpTime> ops) {
+                               Memory memory, Allocation allocation, List<OpTime> ops, List<String> fusions) {
         double total = 0;
         for (OpTime o : ops) total += o.avgNanos();
         StringBuilder array = new StringBuilder("[");
@@ -503,6 +503,12 @@ final class BenchCommand {
                 .put("profile_runs", latency.count())
                 .put("profile_total_us", us(total), 3)
                 .putRaw("ops", array.toString());
+        StringBuilder fused = new StringBuilder("[");
+        for (String fusion : fusions) {
+            if (fused.length() > 1) fused.append(',');
+            JsonLine.quote(fused, fusion);
+        }
+        j.putRaw("fusions", fused.append(']').toString());
         return j.toString();
     }
 }

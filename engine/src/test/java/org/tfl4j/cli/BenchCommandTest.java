@@ -42,7 +42,7 @@ class BenchCommandTest {
     private static final List<String> REQUIRED_KEYS = List.of("model", "jdk", "vector_width", "threads", "input_source",
             "input", "init_ms", "first_us", "warmup_runs", "warmup_avg_us", "runs", "avg_us", "min_us", "median_us",
             "p95_us", "max_us", "memory_bytes", "constant_bytes", "arena_bytes", "allocated_bytes_per_run", "allocation_runs",
-            "profile_runs", "ops");
+            "profile_runs", "ops", "fusions");
 
     private MainTest.Result run(Map<String, String> env, List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -133,6 +133,8 @@ class BenchCommandTest {
         // The parsed file and decoded constants alone are over a megabyte; the GC-based measure cannot miss that.
         assertTrue(number(j, "memory_bytes") > 552_640, j.toString());
 
+        assertEquals(model.fusions().size(), j.getAsJsonArray("fusions").size(), j.toString());
+        assertTrue(j.getAsJsonArray("fusions").toString().contains("FULLY_CONNECTED + RESHAPE + TOPK_V2"), j.toString());
         JsonArray ops = j.getAsJsonArray("ops");
         assertEquals(operators.size(), ops.size());
         double percent = 0;

@@ -21,10 +21,12 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * <p>How: the table is packed once in a fixed pseudo-random order of its units ({@link #packingOrder}), so that its
  * first blocks of {@code L} units are a random sample. Every pass of the GEMV but the last runs over all blocks; the
  * last runs first over the sample's blocks (about one in eight), whose scores give TopKFilter's threshold (the
- * {@code j}-th largest of the lanes' best ranks), then over the other blocks with that threshold: as each block's
- * final sums leave the registers they are compared with it, the compare bits of {@code 32 / L} blocks go into one
- * int, and only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the
- * unit's own index for ties) go to TopKFilter's bucket selection; the values written are bit copies of the scores.
+ * sample's exact {@code j}-th largest rank), then over the other blocks with that threshold: as each block's final
+ * sums leave the registers they are compared with it, the compare bits of {@code 32 / L} blocks go into one int, and
+ * only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's
+ * own index for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the
+ * sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the
+ * values written are bit copies of the scores.
  * The scores of the units past the last whole block come from {@link F32GemvDot4#unit}.
  *
  * <p>Why the bits are TFLite's: each unit's sum is {@link F32GemvDot4}'s residue-pass arithmetic, which is dot4's,
@@ -185,7 +187,10 @@ public final class F32GemvTopK {
             F32GemvDot4.residueSums(x, xOff, packed, blocks, 0, sample, 3, F32GemvDot4.ADD_TO_PARTIAL, scores, 0, partial, 0);
         }
         for (int o = whole * LANES; o < units; o++) scores[o] = lastUnit(x, xOff, depth, packed, units, o);
-        int threshold = sampleThresholdVector(scores, sample, TopKFilter.sampleRank(k), ranks);
+        int j = TopKFilter.sampleRank(k);
+        int laneBound = sampleThresholdVector(scores, sample, j, ranks);
+        int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
+        int threshold = exactSampleRankVector(scores, sample * LANES, laneBound, j, ranks);
         float lowest = TopKFilter.lowestReaching(threshold);
         int groups = (whole - sample) / GROUP;
         if (depth == F32GemvDot4.RESIDUE_DEPTH) {
@@ -194,11 +199,16 @@ public final class F32GemvTopK {
             lastResiduePassCollecting(x, xOff, packed, blocks, sample, groups, lowest, scores, partial, hits);
         }
         int limit = TopKFilter.maxCandidates(k);
-        int count = collectSampleVector(scores, sample * LANES, threshold, lowest, order, keys, limit);
-        if (count >= 0) count = collectHits(scores, hits, sample * LANES, groups, threshold, order, keys, count, limit);
-        if (count >= 0) count = collectRange(scores, whole * LANES, units, threshold, order, keys, count, limit);
+        int shift = TopKFilter.bucketShift(threshold, sampleBest);
+        int[] counts = ranks; // the bucket histogram, counted as the keys are collected
+        Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
+        int count = collectSampleVector(scores, sample * LANES, threshold, lowest, order, keys, limit, counts, shift);
+        if (count >= 0) {
+            count = collectHits(scores, hits, sample * LANES, groups, threshold, order, keys, count, limit, counts, shift);
+        }
+        if (count >= 0) count = collectRange(scores, whole * LANES, units, threshold, order, keys, count, limit, counts, shift);
         if (count < k) return false; // misjudged: too few, or more than the limit (-1)
-        TopKFilter.selectByBuckets(keys, count, k, threshold, limit, ranks);
+        TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
         emit(scores, packedPosition, k, values, vOff, indices, iOff, keys);
         return true;
     }
@@ -214,11 +224,18 @@ public final class F32GemvTopK {
         }
         for (int o = 0; o < units; o++) scores[o] = lastUnit(x, xOff, depth, packed, units, o);
         int sample = sampleBlocks(units);
-        int threshold = sampleThresholdScalar(scores, sample, TopKFilter.sampleRank(k), keys);
+        int j = TopKFilter.sampleRank(k);
+        int laneBound = sampleThresholdScalar(scores, sample, j, keys);
+        int sampleBest = Integer.MIN_VALUE;
+        for (int lane = 0; lane < LANES; lane++) sampleBest = Math.max(sampleBest, (int) keys[lane]); // lanes' best
+        int threshold = exactSampleRankScalar(scores, sample * LANES, laneBound, j, keys);
         int limit = TopKFilter.maxCandidates(k);
-        int count = collectRange(scores, 0, units, threshold, order, keys, 0, limit);
+        int shift = TopKFilter.bucketShift(threshold, sampleBest);
+        int[] counts = ranks;
+        Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
+        int count = collectRange(scores, 0, units, threshold, order, keys, 0, limit, counts, shift);
         if (count < k) return false;
-        TopKFilter.selectByBuckets(keys, count, k, threshold, limit, ranks);
+        TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
         emit(scores, packedPosition, k, values, vOff, indices, iOff, keys);
         return true;
     }
@@ -273,6 +290,50 @@ public final class F32GemvTopK {
             }
         }
         return TopKFilter.jthLargest(keys, kept, j);
+    }
+
+    /** Sample ranks that reach the lanes' bound gathered for {@link #exactSampleRankVector}: past this many, the bound stays. */
+    private static final int EXACT_RANK_MAX = 64;
+
+    /**
+     * The sample's exact {@code j}-th largest rank: the lanes' bound ({@link #sampleThresholdVector}) is at most that,
+     * and below it when a lane held more than its share of the sample's best, which then let about a quarter more
+     * keys through (cnn's scores: 235 against 187). The sample's ranks that reach the bound (at least j, usually
+     * under 40) are gathered into {@code ranks} and their j-th largest counted as {@link TopKFilter#jthLargestVector}
+     * does; more than {@link #EXACT_RANK_MAX} of them (ties, or a lane holding many) keep the bound.
+     */
+    private static int exactSampleRankVector(float[] scores, int n, int bound, int j, int[] ranks) {
+        float lowest = TopKFilter.lowestReaching(bound);
+        int count = 0;
+        for (int c = 0; c < n; c += LANES) {
+            VectorMask<Float> reaching = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, c))
+                    .compare(VectorOperators.GE, lowest);
+            if (reaching.anyTrue()) {
+                // Lanes from the first reaching one on, one by one: no mask lives across the stores.
+                for (int p = c + reaching.firstTrue(); p < c + LANES; p++) {
+                    int rank = TopKFilter.rank(scores[p]);
+                    if (rank >= bound) {
+                        if (count == EXACT_RANK_MAX) return bound;
+                        ranks[count++] = rank;
+                    }
+                }
+            }
+        }
+        Arrays.fill(ranks, count, (count + LANES - 1) / LANES * LANES, Integer.MIN_VALUE);
+        return TopKFilter.jthLargestVector(ranks, count, j);
+    }
+
+    /** The scalar twin of {@link #exactSampleRankVector}: the same ranks gathered in {@code keys}, sorted. */
+    private static int exactSampleRankScalar(float[] scores, int n, int bound, int j, long[] keys) {
+        int count = 0;
+        for (int p = 0; p < n; p++) {
+            int rank = TopKFilter.rank(scores[p]);
+            if (rank >= bound) {
+                if (count == EXACT_RANK_MAX) return bound;
+                keys[count++] = rank;
+            }
+        }
+        return TopKFilter.jthLargest(keys, count, j);
     }
 
     // ---- the last pass, collecting -----------------------------------------------------------------------------
@@ -376,19 +437,21 @@ public final class F32GemvTopK {
     // ---- keys ----------------------------------------------------------------------------------------------------
 
     /**
-     * Keys of the sample's scores {@code scores[0, n)} that reach the threshold, into {@code keys[0, count)}: the
-     * count, or -1 past {@code limit}. A vector compare per block, then its lanes from the first reaching one (the
+     * Keys of the sample's scores {@code scores[0, n)} that reach the threshold, into {@code keys[0, count)}, each
+     * counted in its bucket of {@code counts} ({@link TopKFilter#bucket} under {@code shift}): the count, or -1 past
+     * {@code limit}. A vector compare per block, then its lanes from the first reaching one (the
      * sample is an eighth of the row, so this simple loop costs little).
      */
     private static int collectSampleVector(float[] scores, int n, int threshold, float lowest, int[] order, long[] keys,
-                                           int limit) {
+                                           int limit, int[] counts, int shift) {
         int count = 0;
         for (int c = 0; c < n; c += LANES) {
             VectorMask<Float> reaching = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, c))
                     .compare(VectorOperators.GE, lowest);
             if (reaching.anyTrue()) {
                 // Lanes from the first reaching one on, one by one: no mask lives across the keys' stores.
-                count = collectRange(scores, c + reaching.firstTrue(), c + LANES, threshold, order, keys, count, limit);
+                count = collectRange(scores, c + reaching.firstTrue(), c + LANES, threshold, order, keys, count, limit,
+                        counts, shift);
                 if (count < 0) return -1;
             }
         }
@@ -400,7 +463,7 @@ public final class F32GemvTopK {
      * {@code from + 32 g + b}): the new count, or -1 past {@code limit}. One branch per int of bits.
      */
     private static int collectHits(float[] scores, int[] hits, int from, int groups, int threshold, int[] order,
-                                   long[] keys, int count, int limit) {
+                                   long[] keys, int count, int limit, int[] counts, int shift) {
         for (int g = 0; g < groups; g++) {
             int base = from + g * Integer.SIZE;
             for (int word = hits[g]; word != 0; word &= word - 1) {
@@ -409,6 +472,7 @@ public final class F32GemvTopK {
                 if (rank >= threshold) { // the compare took raw values; the rank decides
                     if (count == limit) return -1;
                     keys[count++] = TopKFilter.key(rank, order[p]);
+                    counts[TopKFilter.bucket(rank, threshold, shift)]++;
                 }
             }
         }
@@ -417,12 +481,13 @@ public final class F32GemvTopK {
 
     /** Appends the keys of positions {@code [from, to)} that reach the threshold, in order: the count, or -1 past {@code limit}. */
     private static int collectRange(float[] scores, int from, int to, int threshold, int[] order, long[] keys,
-                                    int count, int limit) {
+                                    int count, int limit, int[] counts, int shift) {
         for (int p = from; p < to; p++) {
             int rank = TopKFilter.rank(scores[p]);
             if (rank >= threshold) {
                 if (count == limit) return -1;
                 keys[count++] = TopKFilter.key(rank, order[p]);
+                counts[TopKFilter.bucket(rank, threshold, shift)]++;
             }
         }
         return count;

@@ -87,7 +87,7 @@ public final class TopKFilter {
     /** {@link #selectBestFirst} sorts segments up to this length by insertion, and so does {@link #selectByBuckets}. */
     private static final int INSERTION_SORT_MAX = 24;
     /** The buckets of {@link #selectByBuckets}: about 200 keys over 128 buckets, a handful in the fullest. */
-    private static final int BUCKETS = 128;
+    static final int BUCKETS = 128;
 
     /** Sentinels of the candidate pass: the row holds NaN, or the sample misjudged it. */
     private static final int HAS_NAN = -1;
@@ -308,11 +308,18 @@ public final class TopKFilter {
      * pass on cnn's logits at 8 lanes; a reduction per candidate, 0.6 µs at 16.)
      */
     static int jthLargestVector(int[] ranks, int j) {
-        int n = TOP_PER_LANE * LANES;
+        return jthLargestVector(ranks, TOP_PER_LANE * LANES, j);
+    }
+
+    /**
+     * The {@code j}-th largest of {@code ranks[0, n)} ({@code j <= n}) as {@link #jthLargestVector(int[], int)} counts
+     * it; {@code ranks[n, n rounded up to whole vectors)} must hold {@code Integer.MIN_VALUE}.
+     */
+    static int jthLargestVector(int[] ranks, int n, int j) {
         IntVector zero = INT_VECTOR.cast(IntVector.zero(INTS));
         IntVector one = INT_VECTOR.cast(IntVector.broadcast(INTS, 1));
         int best = Integer.MIN_VALUE;
-        for (int i = 0; i < n; i += LANES) {
+        for (int i = 0; i < n; i += INT_LANES) {
             IntVector candidates = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, i));
             IntVector reaching = zero; // lane: how many ranks reach that lane's candidate
             for (int m = 0; m < n; m++) {
@@ -726,10 +733,32 @@ public final class TopKFilter {
     static void selectByBuckets(long[] a, int count, int k, int threshold, int limit, int[] counts) {
         int largest = threshold;
         for (int i = 0; i < count; i++) largest = Math.max(largest, (int) (a[i] >> 32));
-        int span = largest - threshold; // unsigned: every rank is at least the threshold
-        int shift = Math.max(0, (Integer.SIZE - Integer.numberOfLeadingZeros(span)) - Integer.numberOfTrailingZeros(BUCKETS));
+        int shift = bucketShift(threshold, largest);
         Arrays.fill(counts, 0, BUCKETS, 0);
-        for (int i = 0; i < count; i++) counts[((int) (a[i] >> 32) - threshold) >>> shift]++;
+        for (int i = 0; i < count; i++) counts[bucket((int) (a[i] >> 32), threshold, shift)]++;
+        selectFromBuckets(a, count, k, threshold, shift, limit, counts);
+    }
+
+    /**
+     * The shift that spreads ranks from {@code threshold} to {@code largest} over the {@link #BUCKETS} buckets of
+     * {@link #bucket}: the span's bit length less the buckets' (the span is unsigned, {@code largest >= threshold}).
+     */
+    static int bucketShift(int threshold, int largest) {
+        int span = largest - threshold;
+        return Math.max(0, (Integer.SIZE - Integer.numberOfLeadingZeros(span)) - Integer.numberOfTrailingZeros(BUCKETS));
+    }
+
+    /** The bucket of a rank at least {@code threshold}; ranks past the span {@link #bucketShift} was given share the top one. */
+    static int bucket(int rank, int threshold, int shift) {
+        return (int) Math.min(Integer.toUnsignedLong(rank - threshold) >>> shift, BUCKETS - 1);
+    }
+
+    /**
+     * {@link #selectByBuckets} after its histogram: {@code counts[0, BUCKETS)} hold how many of the keys
+     * {@code a[0, count)} fall in each {@link #bucket} under {@code shift} (a caller that collects the keys can count
+     * them as it goes). Overwrites {@code counts}.
+     */
+    static void selectFromBuckets(long[] a, int count, int k, int threshold, int shift, int limit, int[] counts) {
         int start = limit; // buckets best first from a[limit]; the k best end in the bucket `last`
         int last = 0;
         for (int b = BUCKETS - 1; b >= 0; b--) {
@@ -740,7 +769,7 @@ public final class TopKFilter {
         }
         for (int i = 0; i < count; i++) {
             long key = a[i];
-            a[counts[((int) (key >> 32) - threshold) >>> shift]++] = key; // counts[b]: then the end of bucket b
+            a[counts[bucket((int) (key >> 32), threshold, shift)]++] = key; // counts[b]: then the end of bucket b
         }
         int from = limit;
         for (int b = BUCKETS - 1; b >= last; b--) {

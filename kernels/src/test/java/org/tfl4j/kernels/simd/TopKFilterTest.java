@@ -328,6 +328,55 @@ class TopKFilterTest {
         }
     }
 
+    /**
+     * The bucket selection with a histogram counted by the caller under a span that ends below some keys (as the
+     * fused scoring pass counts with the sample's best rank): those keys share the top bucket, the answer is the same.
+     * And the j-th largest of any number of ranks (the padded form {@code F32GemvTopK} gathers).
+     */
+    @Test
+    void bucketsWithAShortSpanAndTheJthLargestOfAnyCount() {
+        Random random = new Random(5_309L);
+        int[] counts = new int[TopKFilter.ranksNeeded()];
+        for (int trial = 0; trial < 1_000; trial++) {
+            int limit = 1 + random.nextInt(400);
+            int count = 1 + random.nextInt(limit);
+            int k = 1 + random.nextInt(count);
+            int threshold = random.nextInt(2_000_000) - 1_000_000;
+            long[] a = new long[2 * limit];
+            int[] positions = distinctPositions(random, count);
+            int largest = threshold;
+            for (int i = 0; i < count; i++) {
+                int rank = threshold + (trial % 3 == 0 ? random.nextInt(5) : random.nextInt(1 << (1 + random.nextInt(30))));
+                largest = Math.max(largest, rank);
+                a[i] = TopKFilter.key(rank, positions[i]);
+            }
+            int shortLargest = threshold + (int) ((long) (largest - threshold) * random.nextInt(101) / 100);
+            int shift = TopKFilter.bucketShift(threshold, shortLargest);
+            Arrays.fill(counts, 0);
+            for (int i = 0; i < count; i++) counts[TopKFilter.bucket((int) (a[i] >> 32), threshold, shift)]++;
+            long[] expected = Arrays.copyOf(a, count);
+            Arrays.sort(expected);
+            TopKFilter.selectFromBuckets(a, count, k, threshold, shift, limit, counts);
+            for (int i = 0; i < k; i++) {
+                if (a[i] != expected[count - 1 - i]) {
+                    fail("selectFromBuckets, count " + count + " k " + k + " span to " + shortLargest + " of " + largest
+                            + ": key " + i + " is " + Long.toHexString(a[i]) + ", expected " + Long.toHexString(expected[count - 1 - i]));
+                }
+            }
+        }
+        int lanes = VectorWidth.INTS.length();
+        for (int n = 1; n <= 64; n++) {
+            int[] ranks = new int[(n + lanes - 1) / lanes * lanes];
+            for (int i = 0; i < n; i++) ranks[i] = random.nextInt(9) - 4;
+            Arrays.fill(ranks, n, ranks.length, Integer.MIN_VALUE);
+            int[] sorted = Arrays.copyOf(ranks, n);
+            Arrays.sort(sorted);
+            for (int j = 1; j <= n; j++) {
+                assertTrue(TopKFilter.jthLargestVector(ranks, n, j) == sorted[n - j], "n " + n + " j " + j + " " + Arrays.toString(ranks));
+            }
+        }
+    }
+
     private static int[] distinctPositions(Random random, int count) {
         int[] all = new int[count * 3];
         for (int i = 0; i < all.length; i++) all[i] = i;
