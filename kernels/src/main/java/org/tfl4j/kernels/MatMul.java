@@ -1,5 +1,7 @@
 package org.tfl4j.kernels;
 
+import org.tfl4j.kernels.simd.F32SmallestMagnitude;
+
 /**
  * Which accumulation order each output of a float matrix product gets in TFLite 2.21 (spec 1.1, 3.8,
  * 3.9). A product here is {@code dst[col][row] = Σ_k lhs[row][k] * rhs[col][k]}: lhs is the weight or
@@ -95,12 +97,7 @@ public final class MatMul {
      * or +infinity when there is none: the input of {@link #needsFlush}.
      */
     public static float smallestNonZeroMagnitude(float[] v, int off, int n) {
-        float smallest = Float.POSITIVE_INFINITY;
-        for (int i = off; i < off + n; i++) {
-            float a = Math.abs(v[i]);
-            if (a < smallest && a != 0f) smallest = a;
-        }
-        return smallest;
+        return F32SmallestMagnitude.nonZero(v, off, n);
     }
 
     /**
