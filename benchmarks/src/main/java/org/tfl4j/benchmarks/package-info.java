@@ -11,6 +11,8 @@
  *   <li>{@link org.tfl4j.benchmarks.ConvBenchmark}: every CONV_2D of the CNN models;</li>
  *   <li>{@link org.tfl4j.benchmarks.RecurrentCellBenchmark}: the LSTM's and the GRU's elementwise cell kernels;</li>
  *   <li>{@link org.tfl4j.benchmarks.GemvBenchmark}: the one-row FULLY_CONNECTED, label tables included;</li>
+ *   <li>{@link org.tfl4j.benchmarks.ScoringBenchmark}: the fused scoring pass (label table + TOPK_V2) beside the two
+ *       ops apart, and the flush check's magnitude scan;</li>
  *   <li>{@link org.tfl4j.benchmarks.TopKLogisticBenchmark}: TOPK_V2 over the models' logits, the logistic and tanh.</li>
  * </ul>
  */

@@ -23,6 +23,25 @@ class KernelBenchmarkSetupTest {
     }
 
     @Test
+    void scoringBenchmarkSetsUpAndRunsAtEverySize() {
+        ScoringBenchmark b = new ScoringBenchmark();
+        for (String size : new String[] {"16x3953", "32x3953"}) {
+            ScoringBenchmark.Scoring s = new ScoringBenchmark.Scoring();
+            s.depthXunits = size;
+            s.setUp();
+            if (!b.fused(s) || !b.fusedScalarTwin(s)) throw new AssertionError(size + ": the fused pass declined");
+            b.opsApart(s);
+        }
+        for (int n : new int[] {16, 64, 256, 512}) {
+            ScoringBenchmark.Magnitudes m = new ScoringBenchmark.Magnitudes();
+            m.n = n;
+            m.setUp();
+            b.smallestMagnitude(m);
+            b.smallestMagnitudeScalarTwin(m);
+        }
+    }
+
+    @Test
     void recurrentCellBenchmarkSetsUpAndRunsAtEverySize() {
         for (int units : new int[] {16, 64}) {
             RecurrentCellBenchmark b = new RecurrentCellBenchmark();
