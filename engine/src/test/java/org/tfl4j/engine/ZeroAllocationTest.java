@@ -53,12 +53,19 @@ abstract class ZeroAllocationTest {
             // machine C2 may still be compiling the vector kernels (they allocate until it has), so the rounds
             // go on up to 30 s (tfl4j.allocationTest.seconds) while any allocation is seen: steady state is what
             // is asserted.
+            // Each round's inferences are measured between two empty baselines and compared with the smaller: a
+            // one-off allocation that lands in a baseline (it happened: 416 bytes in an empty loop, on a CI-like
+            // run) then cannot make the round negative and hide every later round. A round still below both
+            // baselines proves nothing and is skipped.
             long best = Long.MAX_VALUE;
             long deadline = System.nanoTime() + Long.getLong("tfl4j.allocationTest.seconds", 30) * 1_000_000_000L;
             int round = 0;
             for (; best != 0 && (round < 5 || System.nanoTime() < deadline); round++) {
-                long baseline = measure(threads, () -> { }, 500);
-                best = Math.min(best, measure(threads, inference, 500) - baseline);
+                long before = measure(threads, () -> { }, 500);
+                long bytes = measure(threads, inference, 500);
+                long after = measure(threads, () -> { }, 500);
+                long allocated = bytes - Math.min(before, after);
+                if (allocated >= 0) best = Math.min(best, allocated);
             }
             String where = best == 0 ? "" : "; " + allocatingOps(interp, threads, inference);
             assertEquals(0, best, file + ": bytes allocated by 500 inferences (best of " + round + " rounds)" + where);
