@@ -397,7 +397,7 @@ class EmbeddingFusionTest {
     }
 
     /** "GATHER + MUL + SUM" per applied fusion, from Model.fusions()' lines ("ops 5, 6, 7: GATHER + MUL + SUM as ..."). */
-    private static List<String> kinds(Model m) {
+    static List<String> kinds(Model m) {
         List<String> kinds = new ArrayList<>();
         for (String line : m.fusions()) kinds.add(line.substring(line.indexOf(": ") + 2, line.indexOf(" as ")));
         return kinds;

@@ -12,7 +12,6 @@ import org.tfl4j.kernels.TopKV2;
 import org.tfl4j.parser.BuiltinOp;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -92,7 +91,7 @@ class ScoringFusionTest {
                 ByteBuffer model = c.build();
                 Model fused = Model.load(model.duplicate(), new Interpreter.Options());
                 Model unfused = Model.load(model.duplicate(), new Interpreter.Options().setFusion(false));
-                assertEquals(List.of(KIND), kinds(fused), "depth " + depth + " units " + units);
+                assertEquals(List.of(KIND), EmbeddingFusionTest.kinds(fused), "depth " + depth + " units " + units);
                 try (Interpreter a = new Interpreter(fused, new Interpreter.Options());
                      Interpreter b = new Interpreter(unfused, new Interpreter.Options())) {
                     for (int r = 0; r < 12; r++) {
@@ -117,7 +116,7 @@ class ScoringFusionTest {
         }
         ByteBuffer model = c.build();
         Model fused = Model.load(model.duplicate(), new Interpreter.Options());
-        assertEquals(List.of(KIND), kinds(fused));
+        assertEquals(List.of(KIND), EmbeddingFusionTest.kinds(fused));
         float[] x = row(new Random(2), c.depth, 0);
         List<Object> expected = run(Model.load(model.duplicate(), new Interpreter.Options().setFusion(false)), x);
         assertSame(expected, run(fused, x), "two levels of tied scores");
@@ -156,7 +155,7 @@ class ScoringFusionTest {
         for (int code : new int[] {BuiltinOp.FULLY_CONNECTED, BuiltinOp.RESHAPE, BuiltinOp.TOPK_V2}) {
             OpRegistry registry = OpRegistry.builtins().withKernel(code, ctx -> OpRegistry.builtins().kernel(code).prepare(ctx));
             Model m = Model.load(model.duplicate(), new Interpreter.Options().setOpRegistry(registry));
-            assertEquals(List.of(), kinds(m), BuiltinOp.name(code) + " swapped");
+            assertEquals(List.of(), EmbeddingFusionTest.kinds(m), BuiltinOp.name(code) + " swapped");
             assertSame(expected, run(m, x), BuiltinOp.name(code) + " swapped");
         }
     }
@@ -164,7 +163,7 @@ class ScoringFusionTest {
     private static void assertLeftAlone(Chain c, Random random) {
         ByteBuffer model = c.build();
         Model m = Model.load(model.duplicate(), new Interpreter.Options());
-        assertEquals(List.of(), kinds(m), "bias " + c.bias + " activation " + c.activation + " depth " + c.depth + " k " + c.k);
+        assertEquals(List.of(), EmbeddingFusionTest.kinds(m), "bias " + c.bias + " activation " + c.activation + " depth " + c.depth + " k " + c.k);
         float[] x = row(random, c.depth, 0);
         assertSame(run(Model.load(model.duplicate(), new Interpreter.Options().setFusion(false)), x), run(m, x), "left alone");
     }
@@ -207,12 +206,6 @@ class ScoringFusionTest {
         int[] indices = new int[c.k];
         TopKV2.float32(scores, 0, 1, c.units, c.k, values, 0, indices, 0, new int[c.k + 1]);
         return List.of(values, indices);
-    }
-
-    private static List<String> kinds(Model m) {
-        List<String> kinds = new ArrayList<>();
-        for (String line : m.fusions()) kinds.add(line.substring(line.indexOf(": ") + 2, line.indexOf(" as ")));
-        return kinds;
     }
 
     private static List<Object> run(Model m, float[] x) {

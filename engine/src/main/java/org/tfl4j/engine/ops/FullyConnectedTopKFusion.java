@@ -117,8 +117,7 @@ final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
                     F32GemvTopK.unpack(scores, order, units, y, yo);
                 } else {
                     FullyConnected.eval(in, xo, 1, depth, w, wo, units, smallestWeight, null, 0, -TfliteMath.FLT_MAX,
-                            TfliteMath.FLT_MAX,
-                            y, yo);
+                            TfliteMath.FLT_MAX, y, yo);
                 }
                 TopKV2.float32(y, yo, 1, units, k, v, vo, ix, io, replayScratch, topKKeys);
             };

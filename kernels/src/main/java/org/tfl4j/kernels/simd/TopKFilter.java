@@ -84,7 +84,7 @@ public final class TopKFilter {
      * lanes) cost 0.9 µs of a 2.8 µs TOPK_V2 on AVX-512.
      */
     static final int TOP_PER_LANE = Math.max(3, 48 / LANES);
-    /** {@link #selectBestFirst} sorts segments up to this length by insertion, and so does {@link #selectByBuckets}. */
+    /** {@link #sortLargest} sorts segments up to this length by insertion (most of {@link #selectByBuckets}' buckets). */
     private static final int INSERTION_SORT_MAX = 24;
     /** The buckets of {@link #selectByBuckets}: about 200 keys over 128 buckets, a handful in the fullest. */
     static final int BUCKETS = 128;
@@ -448,8 +448,8 @@ public final class TopKFilter {
      * {@link #LANE_BIT}, shifted to its vector's place and OR-ed, one reduction per int), and the reaching positions
      * are then taken from that word lowest bit first. Positions come in order, so the keys, the count and the
      * outcome are the twin's. One branch per word instead of one per vector and one per reaching lane: on the models'
-     * logits the hits fall at random, so those branches were mostly mispredicted (TopKFilter's collect pass alone, cnn logits: 1.55 to 1.12 us with one repeated row, 4.2 to 1.2 us over the
-     * rows of 64 varied histories, JDK 17). The last {@code rowSize mod 64} elements go one by one.
+     * logits the hits fall at random, so those branches were mostly mispredicted (TopKFilter's collect pass alone,
+     * cnn logits: 1.55 to 1.12 us with one repeated row, 4.2 to 1.2 us over the rows of 64 varied histories, JDK 17). The last {@code rowSize mod 64} elements go one by one.
      */
     private static int collectVector(float[] x, int base, int rowSize, int k, int threshold, long[] keys) {
         int limit = maxCandidates(k);
@@ -724,10 +724,10 @@ public final class TopKFilter {
      * {@code counts} {@link #BUCKETS}{@code + 1} ints). A bucket sort on the rank's distance above the threshold:
      * {@link #BUCKETS} equal ranges from the threshold to the largest rank, each key's bucket one subtraction and
      * shift away (ranks are monotone in the value, so a range is a value interval); the keys are moved, buckets
-     * best first, into {@code a[limit, 2 limit)}, only the buckets that hold the k best are sorted (by insertion,
-     * or by {@link #sortLargest} past {@link #INSERTION_SORT_MAX}: ties and clusters cannot make it quadratic), and
-     * the k best are copied back. The branches are few and short, where the partial quicksort's depend on the
-     * data: over the logits of 64 varied histories the selection took about 1.1 µs instead of 3.2-3.5 µs (one
+     * best first, into {@code a[limit, 2 limit)}, only the buckets that hold the k best are sorted (by
+     * {@link #sortLargest}: insertion up to {@link #INSERTION_SORT_MAX} keys, so ties and clusters cannot make it
+     * quadratic), and the k best are copied back. The branches are few and short, where the partial quicksort's
+     * depend on the data: over the logits of 64 varied histories the selection took about 1.1 µs instead of 3.2-3.5 µs (one
      * repeated row, whose branches the CPU learns: 0.7 against 0.8 µs; AVX-512 machine, JDK 17).
      */
     static void selectByBuckets(long[] a, int count, int k, int threshold, int limit, int[] counts) {
@@ -774,19 +774,7 @@ public final class TopKFilter {
         int from = limit;
         for (int b = BUCKETS - 1; b >= last; b--) {
             int to = counts[b];
-            if (to - from > INSERTION_SORT_MAX) {
-                sortLargest(a, from, to, Math.min(to, limit + k));
-            } else {
-                for (int i = from + 1; i < to; i++) {
-                    long v = a[i];
-                    int q = i - 1;
-                    while (q >= from && a[q] < v) {
-                        a[q + 1] = a[q];
-                        q--;
-                    }
-                    a[q + 1] = v;
-                }
-            }
+            sortLargest(a, from, to, Math.min(to, limit + k)); // a short bucket goes straight to its insertion sort
             from = to;
         }
         System.arraycopy(a, limit, a, 0, k);
