@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fused scoring pass at the label tables' sizes ({@code 16x3953}, {@code 32x3953}; k = 100): {@link F32GemvTopK}'s
  * vector kernel, its scalar twin, and the two ops it replaces run apart ({@link F32GemvDot4} then TOPK_V2's fast path).
- * The input row is ReLU-like (a third of it zeros) and the table normal, so the scores spread as the models' do; the
- * three give the same ids and value bits (checked in setup). Beside it, {@link F32SmallestMagnitude} (the flush check
+ * The input row is ReLU-like (a quarter or half of it zeros, {@code inputZeros}; the fused pass reads only the
+ * table's columns of non-zero inputs) and the table normal, so the scores spread as the models' do; the three give
+ * the same ids and value bits (checked in setup). Beside it, {@link F32SmallestMagnitude} (the flush check
  * every FULLY_CONNECTED and CONV_2D runs on its input) at the models' input lengths, vector and twin.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +47,10 @@ public class ScoringBenchmark {
         @Param({"16x3953", "32x3953"})
         public String depthXunits;
 
+        /** The share of the input row that is zero (the models' ReLU outputs: 25 to 56% on the representative history). */
+        @Param({"0.25", "0.5"})
+        public double inputZeros;
+
         int depth;
         int units;
         float[] x;
@@ -54,7 +59,7 @@ public class ScoringBenchmark {
         float[] packed;      // F32GemvTopK's layout
         float[] plainPacked; // F32GemvDot4's layout, for the ops apart
         float[] scores;
-        float[] partial;
+        int[] terms;
         int[] hits;
         long[] keys;
         int[] ranks;
@@ -74,13 +79,20 @@ public class ScoringBenchmark {
             float[] w = new float[units * depth];
             for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.3);
             x = new float[depth];
-            for (int i = 0; i < depth; i++) x[i] = Math.max(0f, (float) random.nextGaussian());
+            for (int i = 0; i < depth; i++) x[i] = Math.abs((float) random.nextGaussian()) + 0.01f;
+            for (int zeros = 0; zeros < Math.round(inputZeros * depth); ) { // that many distinct inputs set to zero
+                int at = random.nextInt(depth);
+                if (x[at] != 0f) {
+                    x[at] = 0f;
+                    zeros++;
+                }
+            }
             order = F32GemvTopK.packingOrder(units);
             packedPosition = F32GemvTopK.packedPositions(order);
             packed = F32GemvTopK.pack(w, 0, units, depth, order);
             plainPacked = F32GemvDot4.pack(w, 0, units, depth);
             scores = new float[F32GemvTopK.scoresNeeded(units)];
-            partial = new float[F32GemvTopK.partialNeeded(units, depth)];
+            terms = new int[F32GemvTopK.termsNeeded(depth)];
             hits = new int[F32GemvTopK.hitsNeeded(units)];
             keys = new long[F32GemvTopK.keysNeeded(K)];
             ranks = new int[F32GemvTopK.ranksNeeded()];
@@ -95,7 +107,7 @@ public class ScoringBenchmark {
             if (!fusedVector(this)) throw new IllegalStateException(depthXunits + ": the fused kernel declined");
             same(expectedValues, expectedIndices, "fused vector kernel");
             if (!F32GemvTopK.evalScalar(x, 0, depth, packed, order, packedPosition, units, K, values, 0, indices, 0,
-                    scores, partial, hits, keys, ranks)) {
+                    scores, terms, hits, keys, ranks)) {
                 throw new IllegalStateException(depthXunits + ": the scalar twin declined");
             }
             same(expectedValues, expectedIndices, "scalar twin");
@@ -120,7 +132,7 @@ public class ScoringBenchmark {
     @Benchmark
     public boolean fusedScalarTwin(Scoring s) {
         return F32GemvTopK.evalScalar(s.x, 0, s.depth, s.packed, s.order, s.packedPosition, s.units, K, s.values, 0,
-                s.indices, 0, s.scores, s.partial, s.hits, s.keys, s.ranks);
+                s.indices, 0, s.scores, s.terms, s.hits, s.keys, s.ranks);
     }
 
     /** The two ops it replaces, run apart: the SIMD GEMV into the logits, then TOPK_V2's fast path on them. */
@@ -131,7 +143,7 @@ public class ScoringBenchmark {
 
     private static boolean fusedVector(Scoring s) {
         return F32GemvTopK.evalVector(s.x, 0, s.depth, s.packed, s.order, s.packedPosition, s.units, K, s.values, 0,
-                s.indices, 0, s.scores, s.partial, s.hits, s.keys, s.ranks);
+                s.indices, 0, s.scores, s.terms, s.hits, s.keys, s.ranks);
     }
 
     private static int[] apart(Scoring s) {

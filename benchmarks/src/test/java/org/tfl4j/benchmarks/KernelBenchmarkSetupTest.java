@@ -26,11 +26,14 @@ class KernelBenchmarkSetupTest {
     void scoringBenchmarkSetsUpAndRunsAtEverySize() {
         ScoringBenchmark b = new ScoringBenchmark();
         for (String size : new String[] {"16x3953", "32x3953"}) {
-            ScoringBenchmark.Scoring s = new ScoringBenchmark.Scoring();
-            s.depthXunits = size;
-            s.setUp();
-            if (!b.fused(s) || !b.fusedScalarTwin(s)) throw new AssertionError(size + ": the fused pass declined");
-            b.opsApart(s);
+            for (double zeros : new double[] {0.25, 0.5}) {
+                ScoringBenchmark.Scoring s = new ScoringBenchmark.Scoring();
+                s.depthXunits = size;
+                s.inputZeros = zeros;
+                s.setUp();
+                if (!b.fused(s) || !b.fusedScalarTwin(s)) throw new AssertionError(size + ": the fused pass declined");
+                b.opsApart(s);
+            }
         }
         for (int n : new int[] {16, 64, 256, 512}) {
             ScoringBenchmark.Magnitudes m = new ScoringBenchmark.Magnitudes();

@@ -17,8 +17,9 @@ import org.tfl4j.parser.TensorType;
  *
  * <p>Replaces {@code FULLY_CONNECTED(x [1, depth], const table [units, depth], no bias, NONE) -> RESHAPE([units])
  * -> TOPK_V2(k)} by {@link F32GemvTopK}, one pass over the table that compares each block of scores with a sampled
- * threshold as it is computed and never revisits the scores below it. Why the bits stay TFLite's: each score is the
- * FULLY_CONNECTED kernel's dot4 in the same order (the table is only packed in another order of its units), RESHAPE
+ * threshold as it is computed and never revisits the scores below it, and reads only the table's columns whose input
+ * is not zero. Why the bits stay TFLite's: each score is the FULLY_CONNECTED kernel's dot4 in the same order (the
+ * table is only packed in another order, and the products of zero inputs leave dot4's partial sums unchanged), RESHAPE
  * moves nothing, and TOPK_V2's answer, the k best values with ties to the smaller index, does not depend on how
  * they are found (see {@link F32GemvTopK}).
  *
@@ -29,7 +30,7 @@ import org.tfl4j.parser.TensorType;
  * ops would have (FULLY_CONNECTED's own code, or the fused kernel's scores put back in unit order), and runs
  * TOPK_V2's kernel on them.
  *
- * <p>Fused: float32 throughout, a constant table of depth 16 or 32 (the layouts {@link F32GemvTopK} supports) in the
+ * <p>Fused: float32 throughout, a constant table of a depth {@link F32GemvTopK} supports (a multiple of 4 up to 64) in the
  * DEFAULT weights format, one input row, a constant k that TopKFilter samples for, and intermediates no other op reads.
  */
 final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
@@ -101,7 +102,7 @@ final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
             int xo = buffers.offset(x), wo = buffers.offset(table), yo = buffers.offset(row);
             int vo = buffers.offset(values), io = buffers.offset(indices);
             float[] scores = new float[F32GemvTopK.scoresNeeded(units)];
-            float[] partial = new float[F32GemvTopK.partialNeeded(units, depth)];
+            int[] terms = new int[F32GemvTopK.termsNeeded(depth)];
             int[] hits = new int[F32GemvTopK.hitsNeeded(units)];
             long[] keys = new long[F32GemvTopK.keysNeeded(k)];
             int[] ranks = new int[F32GemvTopK.ranksNeeded()];
@@ -111,7 +112,7 @@ final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
                 boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(in, xo, depth));
                 if (!flush) {
                     if (F32GemvTopK.eval(in, xo, depth, packed, order, packedPosition, units, k, v, vo, ix, io,
-                            scores, partial, hits, keys, ranks)) {
+                            scores, terms, hits, keys, ranks)) {
                         return;
                     }
                     F32GemvTopK.unpack(scores, order, units, y, yo);

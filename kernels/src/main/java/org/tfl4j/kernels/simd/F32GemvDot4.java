@@ -41,11 +41,11 @@ public final class F32GemvDot4 {
     /** Units per packed block; also the scalar twin's layout, so both read the same packed array. */
     private static final int LANES = FLOATS.length();
     /** The depth whose weights are packed by residue pairs for {@link #residuePairSums}. */
-    static final int RESIDUE_DEPTH = 16;
+    private static final int RESIDUE_DEPTH = 16;
     /** The depth whose weights are packed by residue for {@link #residueSums}. */
-    static final int RESIDUE_DEPTH_32 = 32;
+    private static final int RESIDUE_DEPTH_32 = 32;
     /** Rows per block and region in both residue layouts (eight broadcasts per pass). */
-    static final int RESIDUE_ROWS = 8;
+    private static final int RESIDUE_ROWS = 8;
 
     /** The length of the {@code scratch} the kernels take for inputs of {@code depth}: only depth 32 uses one. */
     public static int scratchNeeded(int depth) {
@@ -60,7 +60,7 @@ public final class F32GemvDot4 {
         return blocks(units) * depth * LANES + 1;
     }
 
-    static int blocks(int units) {
+    private static int blocks(int units) {
         return (units + LANES - 1) / LANES;
     }
 
@@ -269,7 +269,7 @@ public final class F32GemvDot4 {
      * in registers, so the loop over blocks loads weights only, and its body is small enough for out-of-order
      * execution to overlap one block's two add chains with the next blocks'.
      */
-    static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int pair,
+    private static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int pair,
                                 float[] y, int yOff) {
         // x[4s + pair] for l_pair, x[4s + pair + 2] for l_(pair + 2), s = 0..3
         FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair]));
@@ -300,7 +300,7 @@ public final class F32GemvDot4 {
     }
 
     /** What {@link #residueSums} does with a block's partial sum {@code l}. */
-    static final int STORE = 0, ADD = 1, ADD_TO_PARTIAL = 2;
+    private static final int STORE = 0, ADD = 1, ADD_TO_PARTIAL = 2;
 
     /**
      * One pass of the depth-32 kernel over blocks {@code [from, to)} of region {@code residue} of the residue layout
@@ -309,7 +309,7 @@ public final class F32GemvDot4 {
      * {@code dst[o] = dst[o] + (partial[o] + l)} ({@link #ADD_TO_PARTIAL}), with {@code o} the block's first unit
      * plus {@code dstOff} (and {@code partialOff}). The eight broadcasts stay in registers.
      */
-    static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
+    private static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
                             int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
         FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + residue]));
         FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 4 + residue]));
@@ -386,7 +386,7 @@ public final class F32GemvDot4 {
     }
 
     /** Unit {@code o}: dot4 over its packed weights, then bias and clamp, as one vector lane does it. */
-    static float unit(float[] x, int xOff, int depth, float[] packed, int units, int o,
+    private static float unit(float[] x, int xOff, int depth, float[] packed, int units, int o,
                               float[] bias, int biasOff, float actMin, float actMax) {
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
         int k = 0;

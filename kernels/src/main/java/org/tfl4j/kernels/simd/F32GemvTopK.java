@@ -15,35 +15,41 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
 
 /**
  * The models' scoring end in one pass: FULLY_CONNECTED of one input row against a constant {@code [units, depth]}
- * table (depth 16 or 32, no bias, no fused activation) and TOPK_V2 of its {@code units} scores, without a scores
- * tensor in between. The same bits as {@link F32GemvDot4} followed by {@link TopKFilter}, hence as TFLite's two ops.
+ * table (depth a multiple of 4 up to 64, no bias, no fused activation) and TOPK_V2 of its {@code units} scores,
+ * without a scores tensor in between. The same bits as {@link F32GemvDot4} followed by {@link TopKFilter}, hence as
+ * TFLite's two ops.
  *
  * <p>How: the table is packed once in a fixed pseudo-random order of its units ({@link #packingOrder}), so that its
- * first blocks of {@code L} units are a random sample. Every pass of the GEMV but the last runs over all blocks; the
- * last runs first over the sample's blocks (about one in eight), whose scores give TopKFilter's threshold (the
- * sample's exact {@code j}-th largest rank), then over the other blocks with that threshold: as each block's final
- * sums leave the registers they are compared with it, the compare bits of {@code 32 / L} blocks go into one int, and
- * only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's
- * own index for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the
- * sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the
- * values written are bit copies of the scores.
- * The scores of the units past the last whole block come from {@link F32GemvDot4#unit}.
+ * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
+ * ({@link #pack}). The GEMV runs over groups of {@code 4 L} units with dot4's four partial sums of each in registers,
+ * and reads only the panels whose input is not zero (see below). The sample's groups go first; their scores give
+ * TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other groups then compare their final
+ * sums with that threshold as they leave the registers, the compare bits of 32 units go into one int, and only the
+ * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
+ * for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the sample's best
+ * rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the values written
+ * are bit copies of the scores.
  *
- * <p>Why the bits are TFLite's: each unit's sum is {@link F32GemvDot4}'s residue-pass arithmetic, which is dot4's,
- * whatever the block it lands in; the top k of the scores do not depend on the threshold as long as at least k
- * reach it (every score left out is below k collected ones) and ties go to the smaller unit index through the keys.
+ * <p>Why skipping a zero input keeps dot4's bits: each of dot4's partial sums starts at +0 and only ever adds
+ * products, and under round-to-nearest a sum that starts at +0 is never -0 (-0 comes only from -0 + -0; two
+ * non-zero values that cancel give +0). Adding a product of zero, which is ±0 for a finite weight, therefore leaves
+ * it unchanged: {@code s + ±0 = s} for any {@code s} that is not -0. So the products of zero inputs can be left out
+ * of every partial sum, in any position, and the sums keep their bits. Every weight must be finite (0 times an
+ * infinite weight is NaN): a table with one that is not never takes this path (see below). The models' inputs to this
+ * FC come out of a ReLU; 25 to 56% of them are zero on the representative history.
  *
  * <p>It answers only what it can answer exactly, and says so: {@code false} when the clamp of the (absent) fused
  * activation could change a sum (an infinite or NaN input or weight, or sums near FLT_MAX; then the scores are
- * computed by {@link F32GemvDot4} with its clamp) or when the sample misjudged the scores (fewer than k reach its
+ * computed by {@link #unit} with the clamp) or when the sample misjudged the scores (fewer than k reach its
  * threshold, or more than {@link TopKFilter#maxCandidates}). Then {@code scores[0, units)} hold every unit's
  * FULLY_CONNECTED output in packing order and nothing else was written; the caller puts them in unit order
  * ({@link #unpack}) and runs TOPK_V2 on them. Without those cases every score is finite (the clamp's proof bounds
  * them below FLT_MAX), so the compares need no NaN test. Flushing arithmetic is the caller's to rule out first
  * ({@code MatMul.needsFlush}), as for {@link F32GemvDot4}.
  *
- * <p>The scalar twin ({@link #evalScalar}) computes every score with {@link F32GemvDot4#unit}, takes the same sample
- * and threshold lane by lane, and collects and selects the same keys; both read the same packed table.
+ * <p>The scalar twin ({@link #evalScalar}) computes every score with {@link #unit}, the whole dot4 with every input,
+ * zero or not; it takes the same sample and threshold lane by lane, and collects and selects the same keys; both read
+ * the same packed table.
  */
 public final class F32GemvTopK {
     private F32GemvTopK() {}
@@ -51,31 +57,48 @@ public final class F32GemvTopK {
     private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
     private static final int LANES = FLOATS.length();
-    /** Blocks whose compare bits fill one int of {@code hits}. */
-    private static final int GROUP = TopKFilter.VECTORS_PER_INT;
+    /** Units per step of the vector GEMV: four vectors, each with dot4's four partial sums. */
+    private static final int STEP = 4 * LANES;
+    /** The sample's length is a multiple of this: whole steps, whole ints of compare bits, at every width. */
+    private static final int SAMPLE_ALIGN = 64;
+    /** The deepest table taken (the term lists live in {@code terms}). */
+    private static final int MAX_DEPTH = 64;
     /** The packing order's seed: any fixed value; fixed so that every load packs alike. */
     private static final long ORDER_SEED = 0x5EED_3953L;
 
     /**
-     * True when the fused kernel takes a {@code [units, depth]} table and this {@code k}: depth 16 or 32 (the residue
-     * layouts), and the rows TopKFilter samples ({@code k >= 32}, {@code units >= 16 k}), with a sample large enough
-     * for the threshold's rank and that rank within the lanes' kept ranks.
+     * True when the fused kernel takes a {@code [units, depth]} table and this {@code k}: depth a multiple of 4 up
+     * to {@link #MAX_DEPTH}, and the rows TopKFilter samples ({@code k >= 32}, {@code units >= 16 k}), with a sample
+     * large enough for the threshold's rank and that rank within the lanes' kept ranks.
      */
     public static boolean supports(int units, int depth, int k) {
-        if (depth != F32GemvDot4.RESIDUE_DEPTH && depth != F32GemvDot4.RESIDUE_DEPTH_32) return false;
+        if (depth < 4 || depth > MAX_DEPTH || depth % 4 != 0) return false;
         if (k < TopKFilter.MIN_SAMPLED_K || units < 16 * k) return false;
         int j = TopKFilter.sampleRank(k);
-        return TopKFilter.usesLaneTops(j) && sampleBlocks(units) * LANES >= 2 * j;
+        return TopKFilter.usesLaneTops(j) && sampleUnits(units) >= 2 * j;
+    }
+
+    /** The units scored first, whose scores are the sample: about one in eight, rounded up to {@link #SAMPLE_ALIGN}. */
+    static int sampleUnits(int units) {
+        return (units / 8 + SAMPLE_ALIGN - 1) / SAMPLE_ALIGN * SAMPLE_ALIGN;
+    }
+
+    /** The units the vector GEMV scores: {@code units} rounded up to whole steps (the padding weights are zeros). */
+    static int scoredUnits(int units) {
+        return (units + STEP - 1) / STEP * STEP;
     }
 
     /**
-     * The whole blocks scored first, whose scores are the sample: about one in eight, and as many more (fewer than
-     * {@link #GROUP}) as make the blocks after them fill whole groups.
+     * Floats from one panel to the next: {@link #scoredUnits}, padded to 64 floats past a multiple of 1024, so that
+     * consecutive panels start 256 bytes apart modulo 4 KB. The GEMV reads some twenty panels side by side; with the
+     * models' 3968 floats per panel they started only 8 offsets modulo 4 KB apart, aliasing with each other in L1's
+     * sets (and 4096-float panels all at one offset): the fused pass over cnn-genre's table with this padding
+     * measured 6.5-7.0 µs against 6.6-9.0 µs for 3968 and 9.0 µs for 4096 (ScoringBenchmark and the model's
+     * representative input, JDK 17, AVX-512).
      */
-    static int sampleBlocks(int units) {
-        int whole = units / LANES;
-        int sample = Math.max(1, whole / 8);
-        return sample + (whole - sample) % GROUP;
+    static int panelStride(int units) {
+        int scored = scoredUnits(units);
+        return scored + Math.floorMod(64 - scored, 1024);
     }
 
     /**
@@ -102,26 +125,45 @@ public final class F32GemvTopK {
         return position;
     }
 
-    /** Packs {@code w [units, depth]} (row-major from {@code wOff}) in {@code order}: packed unit i is unit order[i]. */
+    /** Floats of the packed table: {@code depth} panels {@link #panelStride} apart, then the largest weight magnitude. */
+    public static int packedSize(int units, int depth) {
+        return depth * panelStride(units) + 1;
+    }
+
+    /**
+     * Packs {@code w [units, depth]} (row-major from {@code wOff}) in {@code order} into a new array of
+     * {@link #packedSize}: packed unit i is unit {@code order[i]}, and its weight k sits at
+     * {@code [k * panelStride + i]} (one panel per input column; the panels' padding past {@code units} is zeros). The
+     * last float is the largest {@code |w|}, +inf if a weight is infinite or NaN.
+     */
     public static float[] pack(float[] w, int wOff, int units, int depth, int[] order) {
-        float[] rows = new float[units * depth];
-        for (int i = 0; i < units; i++) System.arraycopy(w, wOff + order[i] * depth, rows, i * depth, depth);
-        return F32GemvDot4.pack(rows, 0, units, depth);
+        int stride = panelStride(units);
+        float[] packed = new float[packedSize(units, depth)];
+        float largest = 0f;
+        for (int i = 0; i < units; i++) {
+            for (int k = 0; k < depth; k++) {
+                float v = w[wOff + order[i] * depth + k];
+                packed[k * stride + i] = v;
+                largest = Float.isFinite(v) ? Math.max(largest, Math.abs(v)) : Float.POSITIVE_INFINITY;
+            }
+        }
+        packed[packed.length - 1] = largest;
+        return packed;
     }
 
-    /** Floats of {@code scores}: every unit's score, in whole blocks. */
+    /** Floats of {@code scores}: every unit's score, in whole steps. */
     public static int scoresNeeded(int units) {
-        return F32GemvDot4.blocks(units) * LANES;
+        return scoredUnits(units);
     }
 
-    /** Floats of {@code partial}: at depth 32 one partial sum per unit, and at least the scratch F32GemvDot4 takes. */
-    public static int partialNeeded(int units, int depth) {
-        return depth == F32GemvDot4.RESIDUE_DEPTH_32 ? Math.max(scoresNeeded(units), F32GemvDot4.scratchNeeded(depth)) : 0;
+    /** Ints of {@code terms}: the non-zero inputs' panels by residue, where each residue's list ends, their values. */
+    public static int termsNeeded(int depth) {
+        return 2 * depth + 4;
     }
 
-    /** Ints of {@code hits}: the compare bits of the blocks after the sample, one int per group of blocks. */
+    /** Ints of {@code hits}: the compare bits of every unit, 32 to an int. */
     public static int hitsNeeded(int units) {
-        return units / LANES / GROUP + 1;
+        return scoredUnits(units) / Integer.SIZE + 1;
     }
 
     /** Longs of {@code keys}. */
@@ -148,7 +190,7 @@ public final class F32GemvTopK {
      * @param order          {@link #packingOrder}{@code (units)}
      * @param packedPosition {@link #packedPositions}{@code (order)}
      * @param scores         {@link #scoresNeeded} floats, overwritten: the scores in packing order
-     * @param partial        {@link #partialNeeded} floats, overwritten
+     * @param terms          {@link #termsNeeded} ints, overwritten
      * @param hits           {@link #hitsNeeded} ints, overwritten
      * @param keys           {@link #keysNeeded} longs, overwritten
      * @param ranks          {@link #ranksNeeded} ints, overwritten
@@ -156,79 +198,65 @@ public final class F32GemvTopK {
      */
     public static boolean eval(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
                                int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                               float[] scores, float[] partial, int[] hits, long[] keys, int[] ranks) {
+                               float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         return VectorWidth.SCALAR
                 ? evalScalar(x, xOff, depth, packed, order, packedPosition, units, k, values, vOff, indices, iOff,
-                        scores, partial, hits, keys, ranks)
+                        scores, terms, hits, keys, ranks)
                 : evalVector(x, xOff, depth, packed, order, packedPosition, units, k, values, vOff, indices, iOff,
-                        scores, partial, hits, keys, ranks);
+                        scores, terms, hits, keys, ranks);
     }
 
     /** The vector kernel. */
     public static boolean evalVector(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
                                      int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                                     float[] scores, float[] partial, int[] hits, long[] keys, int[] ranks) {
-        if (!finiteSums(x, xOff, depth, packed, units)) {
-            F32GemvDot4.evalVector(x, xOff, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX,
-                    scores, 0, partial);
+                                     float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
+        if (!finiteSums(x, xOff, depth, packed)) {
+            clampedScores(x, xOff, depth, packed, units, scores);
             return false;
         }
-        int blocks = F32GemvDot4.blocks(units);
-        int whole = units / LANES;
-        int sample = sampleBlocks(units);
-        // Every pass but the last over all whole blocks, the last over the sample's blocks.
-        if (depth == F32GemvDot4.RESIDUE_DEPTH) {
-            F32GemvDot4.residuePairSums(x, xOff, packed, blocks, 0, whole, 0, scores, 0);  // l0 + l2
-            F32GemvDot4.residuePairSums(x, xOff, packed, blocks, 0, sample, 1, scores, 0); // + (l1 + l3)
-        } else {
-            F32GemvDot4.residueSums(x, xOff, packed, blocks, 0, whole, 0, F32GemvDot4.STORE, scores, 0, null, 0);
-            F32GemvDot4.residueSums(x, xOff, packed, blocks, 0, whole, 2, F32GemvDot4.ADD, scores, 0, null, 0);
-            F32GemvDot4.residueSums(x, xOff, packed, blocks, 0, whole, 1, F32GemvDot4.STORE, partial, 0, null, 0);
-            F32GemvDot4.residueSums(x, xOff, packed, blocks, 0, sample, 3, F32GemvDot4.ADD_TO_PARTIAL, scores, 0, partial, 0);
-        }
-        for (int o = whole * LANES; o < units; o++) scores[o] = lastUnit(x, xOff, depth, packed, units, o);
+        int stride = panelStride(units);
+        nonZeroTerms(x, xOff, depth, stride, terms);
+        int sample = sampleUnits(units);
+        sums(x, xOff, terms, depth, packed, stride, 0, sample, false, 0f, scores, hits);
         int j = TopKFilter.sampleRank(k);
-        int laneBound = sampleThresholdVector(scores, sample, j, ranks);
+        int laneBound = sampleThresholdVector(scores, sample / LANES, j, ranks);
         int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
-        int threshold = exactSampleRankVector(scores, sample * LANES, laneBound, j, ranks);
+        int threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks);
         float lowest = TopKFilter.lowestReaching(threshold);
-        int groups = (whole - sample) / GROUP;
-        if (depth == F32GemvDot4.RESIDUE_DEPTH) {
-            lastPairPassCollecting(x, xOff, packed, blocks, sample, groups, lowest, scores, hits);
-        } else {
-            lastResiduePassCollecting(x, xOff, packed, blocks, sample, groups, lowest, scores, partial, hits);
-        }
+        sums(x, xOff, terms, depth, packed, stride, sample, scoredUnits(units), true, lowest, scores, hits);
+        int words = (units + Integer.SIZE - 1) / Integer.SIZE; // the padding's units past the last are not units
+        if (units % Integer.SIZE != 0) hits[words - 1] &= -1 >>> (Integer.SIZE - units % Integer.SIZE);
         int limit = TopKFilter.maxCandidates(k);
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks; // the bucket histogram, counted as the keys are collected
         Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
-        int count = collectSampleVector(scores, sample * LANES, threshold, lowest, order, keys, limit, counts, shift);
+        int count = collectSampleVector(scores, sample, threshold, lowest, order, keys, limit, counts, shift);
         if (count >= 0) {
-            count = collectHits(scores, hits, sample * LANES, groups, threshold, order, keys, count, limit, counts, shift);
+            count = collectHits(scores, hits, sample / Integer.SIZE, words, threshold, order, keys, count, limit,
+                    counts, shift);
         }
-        if (count >= 0) count = collectRange(scores, whole * LANES, units, threshold, order, keys, count, limit, counts, shift);
         if (count < k) return false; // misjudged: too few, or more than the limit (-1)
         TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
         emit(scores, packedPosition, k, values, vOff, indices, iOff, keys);
         return true;
     }
 
-    /** The scalar twin: every score by {@link F32GemvDot4#unit}, then the same sample, threshold, keys and selection. */
+    /** The scalar twin: every score by {@link #unit}, then the same sample, threshold, keys and selection. */
     public static boolean evalScalar(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
                                      int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                                     float[] scores, float[] partial, int[] hits, long[] keys, int[] ranks) {
-        if (!finiteSums(x, xOff, depth, packed, units)) {
-            F32GemvDot4.evalScalar(x, xOff, depth, packed, units, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX,
-                    scores, 0, partial);
+                                     float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
+        if (!finiteSums(x, xOff, depth, packed)) {
+            clampedScores(x, xOff, depth, packed, units, scores);
             return false;
         }
-        for (int o = 0; o < units; o++) scores[o] = lastUnit(x, xOff, depth, packed, units, o);
-        int sample = sampleBlocks(units);
+        int stride = panelStride(units);
+        for (int i = 0; i < units; i++) scores[i] = unit(x, xOff, depth, packed, stride, i);
+        int sample = sampleUnits(units);
         int j = TopKFilter.sampleRank(k);
-        int laneBound = sampleThresholdScalar(scores, sample, j, keys);
+        int laneBound = sampleThresholdScalar(scores, sample / LANES, j, keys);
         int sampleBest = Integer.MIN_VALUE;
         for (int lane = 0; lane < LANES; lane++) sampleBest = Math.max(sampleBest, (int) keys[lane]); // lanes' best
-        int threshold = exactSampleRankScalar(scores, sample * LANES, laneBound, j, keys);
+        int threshold = exactSampleRankScalar(scores, sample, laneBound, j, keys);
         int limit = TopKFilter.maxCandidates(k);
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks;
@@ -241,13 +269,159 @@ public final class F32GemvTopK {
     }
 
     /** True when no sum can reach the clamp of the absent activation, so every score is finite (see the class doc). */
-    private static boolean finiteSums(float[] x, int xOff, int depth, float[] packed, int units) {
-        return F32GemvDot4.clampChangesNothing(x, xOff, depth, packed[F32GemvDot4.packedSize(units, depth) - 1],
+    private static boolean finiteSums(float[] x, int xOff, int depth, float[] packed) {
+        return F32GemvDot4.clampChangesNothing(x, xOff, depth, packed[packed.length - 1],
                 -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX);
     }
 
-    private static float lastUnit(float[] x, int xOff, int depth, float[] packed, int units, int o) {
-        return F32GemvDot4.unit(x, xOff, depth, packed, units, o, null, 0, -TfliteMath.FLT_MAX, TfliteMath.FLT_MAX);
+    /**
+     * Packed unit {@code i}'s score, {@code dot4(W[order[i]], x)}, over every input (zero or not), as TFLite sums it.
+     * Depth is a multiple of 4, so dot4 has no tail.
+     */
+    static float unit(float[] x, int xOff, int depth, float[] packed, int stride, int i) {
+        float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+        for (int k = 0; k < depth; k += 4) {
+            l0 = l0 + packed[k * stride + i] * x[xOff + k];
+            l1 = l1 + packed[(k + 1) * stride + i] * x[xOff + k + 1];
+            l2 = l2 + packed[(k + 2) * stride + i] * x[xOff + k + 2];
+            l3 = l3 + packed[(k + 3) * stride + i] * x[xOff + k + 3];
+        }
+        return (l0 + l2) + (l1 + l3);
+    }
+
+    /** Every unit's FULLY_CONNECTED output with the NONE activation's clamp, for the declined rows the clamp can change. */
+    private static void clampedScores(float[] x, int xOff, int depth, float[] packed, int units, float[] scores) {
+        int stride = panelStride(units);
+        for (int i = 0; i < units; i++) {
+            scores[i] = TfliteMath.activation(unit(x, xOff, depth, packed, stride, i), -TfliteMath.FLT_MAX,
+                    TfliteMath.FLT_MAX);
+        }
+    }
+
+    // ---- the GEMV ----------------------------------------------------------------------------------------------
+
+    /**
+     * The inputs whose products the vector GEMV adds: {@code terms[0, e0)} the panels ({@code k * stride}) of the
+     * {@code k} with {@code k mod 4 == 0} and {@code x[k]} not zero, in increasing order, then those of residue 1 to
+     * {@code e1}, 2 to {@code e2} and 3 to {@code e3}; the ends go to {@code terms[depth .. depth + 4)}, and the bits of
+     * term t's {@code x[k]} to {@code terms[depth + 4 + t]}. A zero input of either sign is left out (see the
+     * class doc); NaN is not zero, and never gets here (the clamp's proof refuses it).
+     */
+    private static void nonZeroTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
+        int n = 0;
+        for (int residue = 0; residue < 4; residue++) {
+            for (int k = residue; k < depth; k += 4) {
+                float v = x[xOff + k];
+                if (v != 0f) {
+                    terms[depth + 4 + n] = Float.floatToRawIntBits(v);
+                    terms[n++] = k * stride;
+                }
+            }
+            terms[depth + residue] = n;
+        }
+    }
+
+    /**
+     * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}: per step of four vectors, dot4's
+     * partial sums over the listed terms only ({@link #nonZeroTerms}), each in increasing k as dot4 adds them, then
+     * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
+     * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
+     * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn).
+     */
+    private static void sums(float[] x, int xOff, int[] terms, int depth, float[] packed, int stride, int from, int to,
+                             boolean collect, float lowest, float[] scores, int[] hits) {
+        int e0 = terms[depth], e1 = terms[depth + 1], e2 = terms[depth + 2], e3 = terms[depth + 3];
+        int values = depth + 4;
+        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
+        for (int step = from / STEP; step < to / STEP; step++) {
+            int base = step * STEP;
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero; // l0, then l0 + l2
+            for (int t = 0; t < e0; t++) {
+                int p = terms[t] + base;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            }
+            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l2, then l3
+            for (int t = e1; t < e2; t++) {
+                int p = terms[t] + base;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
+                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
+                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
+                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            }
+            a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0));
+            a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1));
+            a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2));
+            a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3));
+            FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero; // l1
+            for (int t = e0; t < e1; t++) {
+                int p = terms[t] + base;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
+                d0 = FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                d1 = FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
+                d2 = FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
+                d3 = FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            }
+            c0 = zero;
+            c1 = zero;
+            c2 = zero;
+            c3 = zero;
+            for (int t = e2; t < e3; t++) {
+                int p = terms[t] + base;
+                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
+                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
+                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
+                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
+                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            }
+            FloatVector s0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(c0)));
+            FloatVector s1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(c1)));
+            FloatVector s2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(c2)));
+            FloatVector s3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(c3)));
+            s0.intoArray(scores, base);
+            s1.intoArray(scores, base + LANES);
+            s2.intoArray(scores, base + 2 * LANES);
+            s3.intoArray(scores, base + 3 * LANES);
+            if (collect) {
+                VectorMask<Float> m0 = s0.compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m1 = s1.compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m2 = s2.compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m3 = s3.compare(VectorOperators.GE, lowest);
+                long bits;
+                if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
+                    bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;
+                } else {
+                    IntVector b0 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m0).reinterpretAsInts());
+                    IntVector b1 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m1).reinterpretAsInts());
+                    IntVector b2 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m2).reinterpretAsInts());
+                    IntVector b3 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m3).reinterpretAsInts());
+                    if (STEP > Integer.SIZE) { // 16 lanes: two vectors to an int
+                        int low = b0.or(b1.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                        int high = b2.or(b3.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                        bits = (low & 0xffff_ffffL) | (long) high << Integer.SIZE;
+                    } else {
+                        bits = b0.or(b1.lanewise(VectorOperators.LSHL, LANES))
+                                .or(b2.lanewise(VectorOperators.LSHL, 2 * LANES))
+                                .or(b3.lanewise(VectorOperators.LSHL, 3 * LANES))
+                                .reduceLanes(VectorOperators.OR) & 0xffff_ffffL;
+                    }
+                }
+                int word = base / Integer.SIZE;
+                if (STEP == 2 * Integer.SIZE) {
+                    hits[word] = (int) bits;
+                    hits[word + 1] = (int) (bits >>> Integer.SIZE);
+                } else if (STEP == Integer.SIZE) {
+                    hits[word] = (int) bits;
+                } else { // 4 lanes: a step is half an int, the low half first
+                    int shift = base % Integer.SIZE;
+                    hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
+                }
+            }
+        }
     }
 
     // ---- the sample's threshold ------------------------------------------------------------------------------
@@ -336,104 +510,6 @@ public final class F32GemvTopK {
         return TopKFilter.jthLargest(keys, count, j);
     }
 
-    // ---- the last pass, collecting -----------------------------------------------------------------------------
-
-    /**
-     * Depth 16's last pass ({@code y = y + (l1 + l3)}, as {@link F32GemvDot4#residuePairSums} pass 1) over
-     * {@code groups} groups of {@link #GROUP} blocks from block {@code from}, each block's final sums compared with
-     * {@code lowest} as they are stored: group g's compare bits (bit {@code v L + lane} for its v-th block) into
-     * {@code hits[g]}.
-     */
-    private static void lastPairPassCollecting(float[] x, int xOff, float[] packed, int blocks, int from, int groups,
-                                               float lowest, float[] y, int[] hits) {
-        FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 1]));
-        FloatVector c0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 3]));
-        FloatVector a1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 5]));
-        FloatVector c1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 7]));
-        FloatVector a2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 9]));
-        FloatVector c2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 11]));
-        FloatVector a3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 13]));
-        FloatVector c3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 15]));
-        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        int region = blocks * F32GemvDot4.RESIDUE_ROWS * LANES; // region 1: l1 and l3
-        int rows = F32GemvDot4.RESIDUE_ROWS * LANES;
-        for (int g = 0; g < groups; g++) {
-            int bits = 0;
-            IntVector laneBits = INT_VECTOR.cast(IntVector.zero(INTS));
-            for (int v = 0; v < GROUP; v++) {
-                int block = from + g * GROUP + v; // loads indexed from the loops' counters (see the package doc)
-                int p = region + block * rows;
-                FloatVector la = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(a0));
-                FloatVector lc = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(c0));
-                la = FLOAT_VECTOR.cast(la).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(a1));
-                lc = FLOAT_VECTOR.cast(lc).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(c1));
-                la = FLOAT_VECTOR.cast(la).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 4 * LANES)).mul(a2));
-                lc = FLOAT_VECTOR.cast(lc).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 5 * LANES)).mul(c2));
-                la = FLOAT_VECTOR.cast(la).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 6 * LANES)).mul(a3));
-                lc = FLOAT_VECTOR.cast(lc).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 7 * LANES)).mul(c3));
-                int o = block * LANES;
-                FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o))
-                        .add(FLOAT_VECTOR.cast(la).add(FLOAT_VECTOR.cast(lc)));
-                sum.intoArray(y, o);
-                VectorMask<Float> reaching = sum.compare(VectorOperators.GE, lowest);
-                if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
-                    bits |= (int) reaching.toLong() << (v * LANES);
-                } else {
-                    IntVector set = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, reaching).reinterpretAsInts());
-                    laneBits = INT_VECTOR.cast(laneBits).or(set.lanewise(VectorOperators.LSHL, v * LANES));
-                }
-            }
-            hits[g] = TopKFilter.MASK_TO_LONG_INTRINSIC ? bits : INT_VECTOR.cast(laneBits).reduceLanes(VectorOperators.OR);
-        }
-    }
-
-    /**
-     * Depth 32's last pass ({@code y = y + (partial + l3)}, as {@link F32GemvDot4#residueSums} in
-     * {@code ADD_TO_PARTIAL} mode over region 3), collecting as {@link #lastPairPassCollecting} does.
-     */
-    private static void lastResiduePassCollecting(float[] x, int xOff, float[] packed, int blocks, int from, int groups,
-                                                  float lowest, float[] y, float[] partial, int[] hits) {
-        FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 3]));
-        FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 7]));
-        FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 11]));
-        FloatVector x3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 15]));
-        FloatVector x4 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 19]));
-        FloatVector x5 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 23]));
-        FloatVector x6 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 27]));
-        FloatVector x7 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 31]));
-        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        int region = 3 * blocks * F32GemvDot4.RESIDUE_ROWS * LANES; // region 3: l3
-        int rows = F32GemvDot4.RESIDUE_ROWS * LANES;
-        for (int g = 0; g < groups; g++) {
-            int bits = 0;
-            IntVector laneBits = INT_VECTOR.cast(IntVector.zero(INTS));
-            for (int v = 0; v < GROUP; v++) {
-                int block = from + g * GROUP + v;
-                int p = region + block * rows;
-                FloatVector l = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x1));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(x2));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(x3));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 4 * LANES)).mul(x4));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 5 * LANES)).mul(x5));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 6 * LANES)).mul(x6));
-                l = FLOAT_VECTOR.cast(l).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 7 * LANES)).mul(x7));
-                int o = block * LANES;
-                l = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, partial, o)).add(FLOAT_VECTOR.cast(l));
-                FloatVector sum = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o)).add(FLOAT_VECTOR.cast(l));
-                sum.intoArray(y, o);
-                VectorMask<Float> reaching = sum.compare(VectorOperators.GE, lowest);
-                if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
-                    bits |= (int) reaching.toLong() << (v * LANES);
-                } else {
-                    IntVector set = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, reaching).reinterpretAsInts());
-                    laneBits = INT_VECTOR.cast(laneBits).or(set.lanewise(VectorOperators.LSHL, v * LANES));
-                }
-            }
-            hits[g] = TopKFilter.MASK_TO_LONG_INTRINSIC ? bits : INT_VECTOR.cast(laneBits).reduceLanes(VectorOperators.OR);
-        }
-    }
-
     // ---- keys ----------------------------------------------------------------------------------------------------
 
     /**
@@ -459,14 +535,14 @@ public final class F32GemvTopK {
     }
 
     /**
-     * Appends the keys of the positions whose bits are set in {@code hits[0, groups)} (group g's bit b is position
-     * {@code from + 32 g + b}): the new count, or -1 past {@code limit}. One branch per int of bits.
+     * Appends the keys of the positions whose bits are set in {@code hits[from, to)} (bit b of int w is position
+     * {@code 32 w + b}): the new count, or -1 past {@code limit}. One branch per int of bits.
      */
-    private static int collectHits(float[] scores, int[] hits, int from, int groups, int threshold, int[] order,
+    private static int collectHits(float[] scores, int[] hits, int from, int to, int threshold, int[] order,
                                    long[] keys, int count, int limit, int[] counts, int shift) {
-        for (int g = 0; g < groups; g++) {
-            int base = from + g * Integer.SIZE;
-            for (int word = hits[g]; word != 0; word &= word - 1) {
+        for (int w = from; w < to; w++) {
+            int base = w * Integer.SIZE;
+            for (int word = hits[w]; word != 0; word &= word - 1) {
                 int p = base + Integer.numberOfTrailingZeros(word);
                 int rank = TopKFilter.rank(scores[p]);
                 if (rank >= threshold) { // the compare took raw values; the rank decides

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@link F32GemvTopK}: the vector kernel, its scalar twin and the dispatching eval against the two ops it replaces,
  * computed apart from it: every unit's {@link TfliteMath#dot4} in unit order, then {@link TopKV2}'s replay of
- * TFLite's heap. Indices and value bits, outputs pre-filled with NaN; depths 16 and 32, unit counts with odd tails
+ * TFLite's heap. Indices and value bits, outputs pre-filled with NaN; depths 8 to 32, unit counts with odd tails
  * (including the models' 3953), k from 32 to units / 16; tables with duplicate rows (tied scores, which go to the
  * smaller unit index), scores clustered so that the sample misjudges them (the kernel must then say so, with every
  * score written), and inputs or weights that the activation's clamp could change (infinite, NaN, huge).
@@ -29,7 +29,7 @@ class F32GemvTopKTest {
     @FunctionalInterface
     interface Kernel {
         boolean run(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition, int units, int k,
-                    float[] values, int vOff, int[] indices, int iOff, float[] scores, float[] partial, int[] hits,
+                    float[] values, int vOff, int[] indices, int iOff, float[] scores, int[] terms, int[] hits,
                     long[] keys, int[] ranks);
     }
 
@@ -42,7 +42,7 @@ class F32GemvTopKTest {
         Random random = new Random(20261205L);
         int cases = 0, declined = 0;
         int[] unitCounts = {512, 513, 527, 640, 1000, 1601, 2048, 3953};
-        for (int depth : new int[] {16, 32}) {
+        for (int depth : new int[] {8, 16, 20, 32}) {
             for (int units : unitCounts) {
                 for (int k : new int[] {32, 33, 50, 100, units / 16}) {
                     if (!F32GemvTopK.supports(units, depth, k)) continue;
@@ -60,6 +60,43 @@ class F32GemvTopKTest {
         System.out.println("F32GemvTopKTest: " + cases + " tables, every kernel as FULLY_CONNECTED + TOPK_V2 ("
                 + declined + " declined as misjudged, their scores checked)");
         assertTrue(declined < cases / 4, declined + " of " + cases + " declined: the sample should rarely misjudge");
+    }
+
+    /**
+     * Inputs with zeros (the fused pass leaves their columns out): of both signs, everywhere, all but one, whole
+     * residues of dot4's partial sums, against tables with zero and tiny weights too. Leaving out a non-zero input,
+     * or a zero one wrongly, changes the bits of some score.
+     */
+    @Test
+    void skipsZeroInputsWithTheSameBits() {
+        Random random = new Random(4096L);
+        int units = 3953, k = 100;
+        for (int depth : new int[] {16, 32}) {
+            for (int shape : new int[] {0, 3}) {
+                float[] w = table(random, units, depth, shape);
+                float[] allZero = new float[depth];
+                for (int d = 1; d < depth; d += 2) allZero[d] = -0f;
+                assertFalse(check(allZero, w, units, depth, k, "all inputs ±0, depth " + depth + " shape " + shape),
+                        "every score +0: all tie, over the limit");
+                for (int only = 0; only < depth; only += 5) {
+                    float[] x = new float[depth];
+                    x[only] = 1.5f;
+                    check(x, w, units, depth, k, "only input " + only + " non-zero, depth " + depth + " shape " + shape);
+                }
+                for (int residue = 0; residue < 4; residue++) {
+                    float[] x = input(random, depth, 0);
+                    for (int d = residue; d < depth; d += 4) x[d] = (d & 4) == 0 ? 0f : -0f;
+                    check(x, w, units, depth, k, "residue " + residue + " all zero, depth " + depth + " shape " + shape);
+                }
+                for (int trial = 0; trial < 4; trial++) {
+                    float[] x = input(random, depth, 0);
+                    for (int d = 0; d < depth; d++) {
+                        if (random.nextInt(3) == 0) x[d] = random.nextBoolean() ? 0f : -0f;
+                    }
+                    check(x, w, units, depth, k, "a third of the inputs ±0, depth " + depth + " shape " + shape);
+                }
+            }
+        }
     }
 
     @Test
@@ -109,7 +146,9 @@ class F32GemvTopKTest {
     void supportsTheModelsAndRefusesWhatItCannotSample() {
         assertTrue(F32GemvTopK.supports(3953, 16, 100));
         assertTrue(F32GemvTopK.supports(3953, 32, 100));
-        assertFalse(F32GemvTopK.supports(3953, 24, 100), "depth 24 has no residue layout");
+        assertTrue(F32GemvTopK.supports(3953, 24, 100));
+        assertFalse(F32GemvTopK.supports(3953, 18, 100), "depth not a multiple of 4 (dot4 would have a tail)");
+        assertFalse(F32GemvTopK.supports(3953, 68, 100), "deeper than the term lists take");
         assertFalse(F32GemvTopK.supports(3953, 16, 31), "k below TopKFilter's sampled range");
         assertFalse(F32GemvTopK.supports(1599, 16, 100), "fewer than 16 k units");
         int[] order = F32GemvTopK.packingOrder(3953);
@@ -148,9 +187,9 @@ class F32GemvTopKTest {
             int[] indices = new int[GUARD + k + GUARD];
             Arrays.fill(indices, -7);
             float[] scores = guardedFloats(F32GemvTopK.scoresNeeded(units));
-            float[] partial = guardedFloats(F32GemvTopK.partialNeeded(units, depth));
+            int[] terms = new int[F32GemvTopK.termsNeeded(depth)];
             boolean ok = KERNELS[kernel].run(xs, xOff, depth, packed, order, position, units, k, values, GUARD, indices,
-                    GUARD, scores, partial, new int[F32GemvTopK.hitsNeeded(units)], new long[F32GemvTopK.keysNeeded(k)],
+                    GUARD, scores, terms, new int[F32GemvTopK.hitsNeeded(units)], new long[F32GemvTopK.keysNeeded(k)],
                     new int[F32GemvTopK.ranksNeeded()]);
             if (answered == null) answered = ok;
             assertEquals(answered, ok, name + ": the kernels disagree on whether they answer");
