@@ -21,8 +21,9 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  *
  * <p>How: the table is packed once in a fixed pseudo-random order of its units ({@link #packingOrder}), so that its
  * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
- * ({@link #pack}). The GEMV runs over groups of {@code 4 L} units with dot4's four partial sums of each in registers,
- * and reads only the panels whose input is not zero (see below). The sample's groups go first; their scores give
+ * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
+ * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
+ * paired in rounds ({@link #pairedTerms}), eight independent sums per round. The sample's groups go first; their scores give
  * TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other groups then compare their final
  * sums with that threshold as they leave the registers, the compare bits of 32 units go into one int, and only the
  * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
@@ -92,9 +93,9 @@ public final class F32GemvTopK {
      * Floats from one panel to the next: {@link #scoredUnits}, padded to 64 floats past a multiple of 1024, so that
      * consecutive panels start 256 bytes apart modulo 4 KB. The GEMV reads some twenty panels side by side; with the
      * models' 3968 floats per panel they started only 8 offsets modulo 4 KB apart, aliasing with each other in L1's
-     * sets (and 4096-float panels all at one offset): the fused pass over cnn-genre's table with this padding
-     * measured 6.5-7.0 µs against 6.6-9.0 µs for 3968 and 9.0 µs for 4096 (ScoringBenchmark and the model's
-     * representative input, JDK 17, AVX-512).
+     * sets (and 4096-float panels all at one offset): the fused pass on cnn-genre's table and representative input
+     * measured 7.3-7.9 µs with this padding against 8.6-9.0 µs with 3968 floats and 9.0-9.1 µs with 4096 (an earlier
+     * form of the GEMV, one term loop per partial sum; JDK 17, AVX-512).
      */
     static int panelStride(int units) {
         int scored = scoredUnits(units);
@@ -156,9 +157,9 @@ public final class F32GemvTopK {
         return scoredUnits(units);
     }
 
-    /** Ints of {@code terms}: the non-zero inputs' panels by residue, where each residue's list ends, their values. */
+    /** Ints of {@code terms}: the rounds of non-zero inputs' panels and values ({@link #pairedTerms}). */
     public static int termsNeeded(int depth) {
-        return 2 * depth + 4;
+        return 2 * depth + 2;
     }
 
     /** Ints of {@code hits}: the compare bits of every unit, 32 to an int. */
@@ -215,15 +216,15 @@ public final class F32GemvTopK {
             return false;
         }
         int stride = panelStride(units);
-        nonZeroTerms(x, xOff, depth, stride, terms);
+        pairedTerms(x, xOff, depth, stride, terms);
         int sample = sampleUnits(units);
-        sums(x, xOff, terms, depth, packed, stride, 0, sample, false, 0f, scores, hits);
+        sums(terms, depth, packed, 0, sample, false, 0f, scores, hits);
         int j = TopKFilter.sampleRank(k);
         int laneBound = sampleThresholdVector(scores, sample / LANES, j, ranks);
         int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
         int threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks);
         float lowest = TopKFilter.lowestReaching(threshold);
-        sums(x, xOff, terms, depth, packed, stride, sample, scoredUnits(units), true, lowest, scores, hits);
+        sums(terms, depth, packed, sample, scoredUnits(units), true, lowest, scores, hits);
         int words = (units + Integer.SIZE - 1) / Integer.SIZE; // the padding's units past the last are not units
         if (units % Integer.SIZE != 0) hits[words - 1] &= -1 >>> (Integer.SIZE - units % Integer.SIZE);
         int limit = TopKFilter.maxCandidates(k);
@@ -301,96 +302,111 @@ public final class F32GemvTopK {
     // ---- the GEMV ----------------------------------------------------------------------------------------------
 
     /**
-     * The inputs whose products the vector GEMV adds: {@code terms[0, e0)} the panels ({@code k * stride}) of the
-     * {@code k} with {@code k mod 4 == 0} and {@code x[k]} not zero, in increasing order, then those of residue 1 to
-     * {@code e1}, 2 to {@code e2} and 3 to {@code e3}; the ends go to {@code terms[depth .. depth + 4)}, and the bits of
-     * term t's {@code x[k]} to {@code terms[depth + 4 + t]}. A zero input of either sign is left out (see the
-     * class doc); NaN is not zero, and never gets here (the clamp's proof refuses it).
+     * The inputs whose products {@link #sums} adds, in rounds of two per pair of dot4's partial sums: for the pair
+     * (l0, l2) round i holds the i-th non-zero input of residue 0 and of residue 2 (in increasing k within a residue),
+     * from {@code terms[0]}; for (l1, l3) the same from {@code terms[depth / 2]}. An entry is the input's panel offset
+     * ({@code k * stride}), and {@code depth} ints later the bits of its {@code x[k]}. The residue with fewer non-zero
+     * inputs is padded with +0 at the other residue's input of the same round, whose weights are then loaded twice
+     * (the second time from L1) and add ±0: that leaves the partial sum unchanged, as for any zero input (see the
+     * class doc). {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's number of rounds.
      */
-    private static void nonZeroTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
-        int n = 0;
-        for (int residue = 0; residue < 4; residue++) {
-            for (int k = residue; k < depth; k += 4) {
+    static void pairedTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
+        for (int pair = 0; pair < 2; pair++) {
+            int at = pair * depth / 2;
+            int first = 0, second = 0; // inputs of residue `pair`, of residue `pair + 2`
+            for (int k = pair; k < depth; k += 4) {
                 float v = x[xOff + k];
                 if (v != 0f) {
-                    terms[depth + 4 + n] = Float.floatToRawIntBits(v);
-                    terms[n++] = k * stride;
+                    terms[at + 2 * first] = k * stride;
+                    terms[depth + at + 2 * first++] = Float.floatToRawIntBits(v);
                 }
             }
-            terms[depth + residue] = n;
+            for (int k = pair + 2; k < depth; k += 4) {
+                float v = x[xOff + k];
+                if (v != 0f) {
+                    terms[at + 2 * second + 1] = k * stride;
+                    terms[depth + at + 2 * second++ + 1] = Float.floatToRawIntBits(v);
+                }
+            }
+            for (int i = first; i < second; i++) {
+                terms[at + 2 * i] = terms[at + 2 * i + 1];
+                terms[depth + at + 2 * i] = 0; // +0
+            }
+            for (int i = second; i < first; i++) {
+                terms[at + 2 * i + 1] = terms[at + 2 * i];
+                terms[depth + at + 2 * i + 1] = 0;
+            }
+            terms[2 * depth + pair] = Math.max(first, second);
         }
     }
 
     /**
      * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}: per step of four vectors, dot4's
-     * partial sums over the listed terms only ({@link #nonZeroTerms}), each in increasing k as dot4 adds them, then
+     * partial sums over the non-zero inputs in the rounds of {@link #pairedTerms} (each partial sum in increasing k, as
+     * dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
      * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
      * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
      * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn).
      */
-    private static void sums(float[] x, int xOff, int[] terms, int depth, float[] packed, int stride, int from, int to,
-                             boolean collect, float lowest, float[] scores, int[] hits) {
-        int e0 = terms[depth], e1 = terms[depth + 1], e2 = terms[depth + 2], e3 = terms[depth + 3];
-        int values = depth + 4;
+    private static void sums(int[] terms, int depth, float[] packed, int from, int to, boolean collect, float lowest,
+                             float[] scores, int[] hits) {
+        int pairs02 = 0, pairs13 = depth / 2, values = depth;
+        int rounds02 = terms[2 * depth], rounds13 = terms[2 * depth + 1];
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
         for (int step = from / STEP; step < to / STEP; step++) {
             int base = step * STEP;
-            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero; // l0, then l0 + l2
-            for (int t = 0; t < e0; t++) {
-                int p = terms[t] + base;
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
-                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
-                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
-            }
-            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l2, then l3
-            for (int t = e1; t < e2; t++) {
-                int p = terms[t] + base;
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
-                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
-                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero; // l0
+            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l2
+            for (int i = 0; i < rounds02; i++) {
+                int t = 2 * i;
+                int p = terms[pairs02 + t] + base, q = terms[pairs02 + t + 1] + base;
+                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs02 + t])));
+                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs02 + t + 1])));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xp));
+                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xq));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xp));
+                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(xq));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xp));
+                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(xq));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xp));
+                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(xq));
             }
             a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0));
             a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1));
             a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2));
             a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3));
             FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero; // l1
-            for (int t = e0; t < e1; t++) {
-                int p = terms[t] + base;
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                d0 = FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                d1 = FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
-                d2 = FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
-                d3 = FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
-            }
             c0 = zero;
             c1 = zero;
             c2 = zero;
-            c3 = zero;
-            for (int t = e2; t < e3; t++) {
-                int p = terms[t] + base;
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
-                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xk));
-                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xk));
-                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xk));
+            c3 = zero; // l3
+            for (int i = 0; i < rounds13; i++) {
+                int t = 2 * i;
+                int p = terms[pairs13 + t] + base, q = terms[pairs13 + t + 1] + base;
+                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs13 + t])));
+                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs13 + t + 1])));
+                d0 = FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xp));
+                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xq));
+                d1 = FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xp));
+                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(xq));
+                d2 = FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xp));
+                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(xq));
+                d3 = FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xp));
+                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(xq));
             }
             FloatVector s0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(c0)));
             FloatVector s1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(c1)));
             FloatVector s2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(c2)));
             FloatVector s3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(c3)));
-            s0.intoArray(scores, base);
-            s1.intoArray(scores, base + LANES);
-            s2.intoArray(scores, base + 2 * LANES);
-            s3.intoArray(scores, base + 3 * LANES);
+            FLOAT_VECTOR.cast(s0).intoArray(scores, base);
+            FLOAT_VECTOR.cast(s1).intoArray(scores, base + LANES);
+            FLOAT_VECTOR.cast(s2).intoArray(scores, base + 2 * LANES);
+            FLOAT_VECTOR.cast(s3).intoArray(scores, base + 3 * LANES);
             if (collect) {
-                VectorMask<Float> m0 = s0.compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m1 = s1.compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m2 = s2.compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m3 = s3.compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m0 = FLOAT_VECTOR.cast(s0).compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m1 = FLOAT_VECTOR.cast(s1).compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m2 = FLOAT_VECTOR.cast(s2).compare(VectorOperators.GE, lowest);
+                VectorMask<Float> m3 = FLOAT_VECTOR.cast(s3).compare(VectorOperators.GE, lowest);
                 long bits;
                 if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
                     bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;

@@ -69,9 +69,67 @@ class F32ConvChannelLanesTest {
 
     @Test
     void dot4MatchesDot4() {
-        OnePatch[] kernels = {F32ConvChannelLanes::dot4, F32ConvChannelLanes::dot4Vector,
-                F32ConvChannelLanes::dot4Scalar};
+        OnePatch[] kernels = {withTerms(F32ConvChannelLanes::dot4), withTerms(F32ConvChannelLanes::dot4Vector),
+                withTerms(F32ConvChannelLanes::dot4Scalar)};
         sweepOnePatch("dot4", kernels, TfliteMath::dot4, 2, false);
+    }
+
+    @FunctionalInterface
+    interface OnePatchWithTerms {
+        void run(float[] x, int xOff, int depth, float[] packed, int channels, float[] bias, int biasOff,
+                 float actMin, float actMax, float[] y, int yOff, int[] terms);
+    }
+
+    /** The kernel with a fresh {@code terms} scratch filled with junk (it must not read what it did not write). */
+    private static OnePatch withTerms(OnePatchWithTerms kernel) {
+        return (x, xOff, depth, packed, channels, bias, biasOff, lo, hi, y, yOff) -> {
+            int[] terms = new int[F32GemvDot4.termsNeeded(depth)];
+            Arrays.fill(terms, -99);
+            kernel.run(x, xOff, depth, packed, channels, bias, biasOff, lo, hi, y, yOff, terms);
+        };
+    }
+
+    /**
+     * dot4 over patches that are mostly zeros of both signs (ReLU outputs, SAME padding), whose products the vector
+     * kernel leaves out, and over filters where it must not: an infinite or NaN weight against a zero input is NaN.
+     */
+    @Test
+    void dot4LeavesOutZeroInputsOnlyWhereTheBitsStay() {
+        OnePatch[] kernels = {withTerms(F32ConvChannelLanes::dot4), withTerms(F32ConvChannelLanes::dot4Vector),
+                withTerms(F32ConvChannelLanes::dot4Scalar)};
+        Random random = new Random(5);
+        int i = 0;
+        for (int channels : new int[] {4 * 16, 4 * 16 + 16, 128, 8 * 16 + 3, 200}) {
+            for (int depth : new int[] {64, 127, 128, 130, 256}) {
+                for (int weights = 0; weights < 3; weights++) {
+                    Case c = new Case(random, i++, channels, depth);
+                    for (int k = 0; k < depth; k++) {
+                        if (random.nextInt(2) == 0) c.x[c.xOff + k] = random.nextBoolean() ? 0f : -0f;
+                    }
+                    String what = "dot4 zeros, " + c;
+                    float[] f = c.f;
+                    if (weights > 0) { // a non-finite weight in a column whose input is zero
+                        int k = 0;
+                        while (c.x[c.xOff + k] != 0f) k++;
+                        f = c.f.clone();
+                        f[c.fOff + random.nextInt(channels) * depth + k] = weights == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
+                        what += weights == 1 ? ", an infinite weight" : ", a NaN weight";
+                    }
+                    float[] packed = F32ConvChannelLanes.pack(f, c.fOff, c.rows, depth);
+                    float[] expected = new float[channels];
+                    for (int o = 0; o < channels; o++) {
+                        float sum = TfliteMath.dot4(f, c.fOff + o * depth, c.x, c.xOff, depth);
+                        if (c.bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(c.bias[c.biasOff + o]));
+                        expected[o] = TfliteMath.activation(sum, c.lo, c.hi);
+                    }
+                    for (int kernel = 0; kernel < kernels.length; kernel++) {
+                        float[] y = guarded(channels);
+                        kernels[kernel].run(c.x, c.xOff, depth, packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+                        assertOutputs(expected, y, GUARD, channels, what + ", " + NAMES[kernel]);
+                    }
+                }
+            }
+        }
     }
 
     @Test
