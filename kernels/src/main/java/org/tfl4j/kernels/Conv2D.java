@@ -1,7 +1,6 @@
 package org.tfl4j.kernels;
 
 import org.tfl4j.kernels.simd.F32ConvChannelLanes;
-import org.tfl4j.kernels.simd.F32GemvDot4;
 
 import java.util.Arrays;
 
@@ -79,7 +78,6 @@ public final class Conv2D {
     private final boolean eigenContraction;
     private final float[] patch;       // [K] one im2col patch
     private final float[] secondPatch; // [K] the other patch of a pair (packed path)
-    private final int[] terms;         // the one-position GEMV's non-zero inputs (F32GemvDot4.nonZeroTerms)
     private final boolean patchesAreRuns; // a patch that lies inside the input is one contiguous run of x
 
     /**
@@ -93,7 +91,6 @@ public final class Conv2D {
         this.eigenContraction = eigenContraction;
         this.patch = new float[geometry.patchSize()];
         this.secondPatch = new float[geometry.patchSize()];
-        this.terms = new int[F32GemvDot4.termsNeeded(geometry.patchSize())];
         // (kh, kw, c) order is x's own order when each filter row is a gap-free run of input columns and the
         // filter rows follow each other in x: one filter row, or rows as wide as the input without dilation.
         boolean rowIsRun = geometry.filterWidth() == 1 || geometry.dilationWidth() == 1;
@@ -201,8 +198,7 @@ public final class Conv2D {
                 F32ConvChannelLanes.blockedSeqsum(src, srcOff, depth, F32ConvChannelLanes.gemvBlock(depth, rows),
                         packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
             } else {
-                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff,
-                        terms);
+                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
             }
             return;
         }

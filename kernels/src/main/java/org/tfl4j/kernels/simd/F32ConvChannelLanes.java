@@ -5,8 +5,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.tfl4j.kernels.TfliteMath;
 
-import java.util.Arrays;
-
 import static org.tfl4j.kernels.simd.VectorWidth.FLOAT_VECTOR;
 
 /**
@@ -43,13 +41,9 @@ public final class F32ConvChannelLanes {
     /** Channels per packed block; also the scalar twins' layout, so both read the same packed array. */
     private static final int LANES = FLOATS.length();
 
-    /**
-     * Floats in the packed form of a {@code [channels, depth]} filter: {@code [ceil(channels / L), depth, L]}, then one
-     * float, the largest weight magnitude (+inf when a weight is not finite), which tells {@link #dot4} whether it may
-     * leave out zero inputs.
-     */
+    /** Floats in the packed form of a {@code [channels, depth]} filter: {@code [ceil(channels / L), depth, L]}. */
     public static int packedSize(int channels, int depth) {
-        return blockedSize(channels, depth, LANES) + 1;
+        return blockedSize(channels, depth, LANES);
     }
 
     /** Floats in {@code [ceil(channels / width), depth, width]}. */
@@ -60,19 +54,10 @@ public final class F32ConvChannelLanes {
     /**
      * Packs the filter {@code [channels, depth]} (OHWI flattened to rows of {@code depth = KH·KW·C}, row-major from
      * {@code filterOff}) into a new {@code [ceil(channels / L), depth, L]} array: element {@code (o, k)} goes to
-     * {@code [o / L][k][o % L]}; the lanes of the last block past {@code channels} are zeros, never stored; the last
-     * float is the largest {@code |w|}, +inf if a weight is infinite or NaN ({@link #packedSize}).
+     * {@code [o / L][k][o % L]}; the lanes of the last block past {@code channels} are zeros, never stored.
      */
     public static float[] pack(float[] filter, int filterOff, int channels, int depth) {
-        float[] blocks = packInBlocks(filter, filterOff, channels, depth, LANES);
-        float[] packed = Arrays.copyOf(blocks, blocks.length + 1);
-        float largest = 0f;
-        for (int i = 0; i < channels * depth; i++) {
-            float v = filter[filterOff + i];
-            largest = Float.isFinite(v) ? Math.max(largest, Math.abs(v)) : Float.POSITIVE_INFINITY;
-        }
-        packed[blocks.length] = largest;
-        return packed;
+        return packInBlocks(filter, filterOff, channels, depth, LANES);
     }
 
     /** {@code [ceil(channels / width), depth, width]}: element {@code (o, k)} at {@code [o / width][k][o % width]}. */
@@ -323,58 +308,42 @@ public final class F32ConvChannelLanes {
     // ---------------------------------------------------------------------------------------------
     // dot4 (the single-thread kernel's GEMV)
 
-    /**
-     * {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum, on {@link #pack}'s layout.
-     * The vector kernel leaves out the products of zero inputs where that keeps dot4's bits (every weight finite; see
-     * {@link F32GemvDot4#nonZeroTerms}): the second convolution's patches are a third to a half zeros (ReLU outputs and
-     * SAME padding), whose filter weights it then never reads.
-     *
-     * @param terms {@link F32GemvDot4#termsNeeded}{@code (depth)} ints, overwritten (the twin leaves it alone)
-     */
+    /** {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum. */
     public static void dot4(float[] x, int xOff, int depth, float[] packed, int channels,
-                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff, int[] terms) {
+                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         if (VectorWidth.SCALAR) {
-            dot4Scalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff, terms);
+            dot4Scalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
         } else {
-            dot4Vector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff, terms);
+            dot4Vector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
         }
     }
 
     /** The vector kernel of {@link #dot4}. */
     public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
-                                  int[] terms) {
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        dot4Blocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff, terms);
+        dot4Blocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /**
-     * The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp): groups of four blocks without
-     * the zero inputs' products ({@link F32GemvDot4#nonZeroGroupSums}) when every weight is finite, the other blocks
-     * by the GEMV's general kernel ({@link F32GemvDot4#wholeBlockSums}: this filter layout is its), and the scalar tail.
+     * The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), by the GEMV's general kernel
+     * ({@link F32GemvDot4#wholeBlockSums}: this filter layout is its), and the scalar tail.
      */
     private static void dot4Blocks(float[] x, int xOff, int depth, float[] packed, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
-                                  int[] terms) {
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
-        int groups = Float.isFinite(packed[packed.length - 1]) ? wholeBlocks / 4 : 0;
-        if (groups > 0) {
-            F32GemvDot4.nonZeroTerms(x, xOff, depth, LANES, terms);
-            F32GemvDot4.nonZeroGroupSums(x, xOff, terms, depth, packed, groups, y, yOff);
-        }
-        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, 4 * groups, wholeBlocks, y, yOff);
+        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
         for (int o = wholeBlocks * LANES; o < channels; o++) {
             y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
-    /** The scalar twin of {@link #dot4}: every product, zero input or not. */
+    /** The scalar twin of {@link #dot4}. */
     public static void dot4Scalar(float[] x, int xOff, int depth, float[] packed, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
-                                  int[] terms) {
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         for (int o = 0; o < channels; o++) {
             y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
         }

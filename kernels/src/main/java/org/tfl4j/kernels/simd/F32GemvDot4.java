@@ -166,7 +166,7 @@ public final class F32GemvDot4 {
                     residueSums(x, xOff, packed, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch, -from * LANES);
                 }
             } else {
-                wholeBlockSums(x, xOff, depth, packed, 0, wholeBlocks, y, yOff);
+                wholeBlockSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
             }
             if (bias != null || !clampChangesNothing(x, xOff, depth, packed[packedSize(units, depth) - 1], actMin, actMax)) {
                 biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
@@ -195,18 +195,17 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * {@code y[yOff + o] = dot4(W[o], x)} for the units of blocks {@code [fromBlock, wholeBlocks)} of the general layout
+     * {@code y[yOff + o] = dot4(W[o], x)} for the units of the first {@code wholeBlocks} blocks of the general layout
      * ({@code [block][k][L]}), before bias and clamp: two blocks at a time, each with dot4's four partial sums (eight
      * independent chains), every input broadcast once for both blocks; then {@code (l0 + l2) + (l1 + l3)} and the last
      * {@code depth mod 4} terms in order. Also the CONV_2D GEMV's kernel ({@link F32ConvChannelLanes#dot4}), whose
      * filter layout is this one. Faster than a broadcast of the input kept in scratch and one block per pass, the
      * general kernel until 2026-12-05 (256 x 32: 0.39 against 0.69 µs; 64 x 16: 0.05 against 0.10 µs).
      */
-    static void wholeBlockSums(float[] x, int xOff, int depth, float[] packed, int fromBlock, int wholeBlocks, float[] y,
-                               int yOff) {
+    static void wholeBlockSums(float[] x, int xOff, int depth, float[] packed, int wholeBlocks, float[] y, int yOff) {
         int blockStride = depth * LANES;
         int depth4 = depth & ~3;
-        int block = fromBlock;
+        int block = 0;
         for (; block + 2 <= wholeBlocks; block += 2) {
             int pBase = block * blockStride;
             int qBase = pBase + blockStride;
@@ -262,130 +261,54 @@ public final class F32GemvDot4 {
         }
     }
 
-    /** Ints of the {@code terms} scratch that {@link #nonZeroTerms} fills for inputs of {@code depth}. */
+    /** Ints of the {@code terms} scratch that {@link #pairedTerms} fills for inputs of {@code depth}. */
     public static int termsNeeded(int depth) {
-        return 2 * depth + 4;
+        return 2 * depth + 2;
     }
 
     /**
-     * The inputs whose products a skipping kernel adds, among dot4's first {@code depth & ~3} (those of its four partial
-     * sums): {@code terms[0, e0)} hold {@code k * scale} for each {@code k} with {@code k mod 4 == 0} and {@code x[k]}
-     * not zero, in increasing k, then those of residue 1 up to {@code e1}, 2 up to {@code e2} and 3 up to {@code e3};
-     * the ends go to {@code terms[depth .. depth + 4)} and the bits of term t's {@code x[k]} to
-     * {@code terms[depth + 4 + t]}. A zero of either sign is left out; NaN and infinities are not zero.
+     * The non-zero inputs among dot4's first {@code depth & ~3} (those of its four partial sums), in rounds of two per
+     * pair of partial sums, for a kernel that adds only their products ({@code F32GemvTopK}'s scoring pass): for the pair (l0, l2) round i holds the i-th non-zero input of residue 0 ({@code k mod 4})
+     * and of residue 2, each in increasing k, from {@code terms[0]}; for (l1, l3) the same from
+     * {@code terms[depth / 2]}. An entry is {@code k * scale} (where the kernel finds input k's weights), and
+     * {@code depth} ints later the bits of {@code x[k]}. The residue with fewer non-zero inputs is padded with +0 at
+     * the other residue's input of the same round (its weights are loaded again, from L1, and add ±0).
+     * {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's number of rounds.
      *
-     * <p>Why leaving them out keeps dot4's bits: each partial sum starts at +0 and only adds products, and under
+     * <p>Why leaving zero inputs out keeps dot4's bits: each partial sum starts at +0 and only adds products, and under
      * round-to-nearest such a sum is never -0 (-0 comes only from -0 + -0; non-zero values that cancel give +0). A
      * product of zero and a finite weight is ±0, and {@code s + ±0 = s} for every {@code s} but -0: the sum is
      * unchanged. The caller must know every weight finite (0 times an infinite weight is NaN) and the arithmetic
-     * non-flushing, as for every kernel here.
+     * non-flushing, as for every kernel here. NaN and infinite inputs are not zero and stay in.
      */
-    static void nonZeroTerms(float[] x, int xOff, int depth, int scale, int[] terms) {
-        int n = 0;
-        for (int residue = 0; residue < 4; residue++) {
-            for (int k = residue; k < (depth & ~3); k += 4) {
+    static void pairedTerms(float[] x, int xOff, int depth, int scale, int[] terms) {
+        int depth4 = depth & ~3;
+        for (int pair = 0; pair < 2; pair++) {
+            int at = pair * depth / 2;
+            int first = 0, second = 0; // inputs of residue `pair`, of residue `pair + 2`
+            for (int k = pair; k < depth4; k += 4) {
                 float v = x[xOff + k];
                 if (v != 0f) {
-                    terms[depth + 4 + n] = Float.floatToRawIntBits(v);
-                    terms[n++] = k * scale;
+                    terms[at + 2 * first] = k * scale;
+                    terms[depth + at + 2 * first++] = Float.floatToRawIntBits(v);
                 }
             }
-            terms[depth + residue] = n;
-        }
-    }
-
-    /**
-     * {@code y[yOff + o] = dot4(W[o], x)} for the units of blocks {@code [0, 4 groups)} of the general layout
-     * ({@code [block][k][L]}), before bias and clamp, four blocks at a time and with the products of the inputs in
-     * {@code terms} only ({@link #nonZeroTerms} with scale {@code L}): each partial sum over its residue's terms in
-     * increasing k, then {@code (l0 + l2) + (l1 + l3)}, then the last {@code depth mod 4} terms in order, every one of
-     * them. The same bits as {@link #wholeBlockSums}; the weights of the zero inputs are never read. Two passes,
-     * l0 + l2 into y and then the rest, so that each method stays small: C2 compiles a Vector API call into
-     * instructions only within its inlining budget, and one left out of line allocates (see {@link #evalVector}).
-     */
-    static void nonZeroGroupSums(float[] x, int xOff, int[] terms, int depth, float[] packed, int groups, float[] y,
-                                 int yOff) {
-        evenGroupSums(terms, depth, packed, groups, y, yOff);
-        oddGroupSums(x, xOff, terms, depth, packed, groups, y, yOff);
-    }
-
-    /** {@code y[o] = l0 + l2} over the listed terms, for {@link #nonZeroGroupSums}. */
-    private static void evenGroupSums(int[] terms, int depth, float[] packed, int groups, float[] y, int yOff) {
-        int e0 = terms[depth], e1 = terms[depth + 1], e2 = terms[depth + 2];
-        int values = depth + 4;
-        int blockStride = depth * LANES;
-        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        for (int g = 0; g < groups; g++) {
-            int b0 = 4 * g * blockStride, b1 = b0 + blockStride, b2 = b1 + blockStride, b3 = b2 + blockStride;
-            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero; // l0
-            for (int t = 0; t < e0; t++) {
-                int k = terms[t];
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b0 + k)).mul(xk));
-                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b1 + k)).mul(xk));
-                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b2 + k)).mul(xk));
-                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b3 + k)).mul(xk));
+            for (int k = pair + 2; k < depth4; k += 4) {
+                float v = x[xOff + k];
+                if (v != 0f) {
+                    terms[at + 2 * second + 1] = k * scale;
+                    terms[depth + at + 2 * second++ + 1] = Float.floatToRawIntBits(v);
+                }
             }
-            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l2
-            for (int t = e1; t < e2; t++) {
-                int k = terms[t];
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b0 + k)).mul(xk));
-                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b1 + k)).mul(xk));
-                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b2 + k)).mul(xk));
-                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b3 + k)).mul(xk));
+            for (int i = first; i < second; i++) {
+                terms[at + 2 * i] = terms[at + 2 * i + 1];
+                terms[depth + at + 2 * i] = 0; // +0
             }
-            int o = yOff + 4 * g * LANES;
-            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0))).intoArray(y, o);
-            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1))).intoArray(y, o + LANES);
-            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2))).intoArray(y, o + 2 * LANES);
-            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3))).intoArray(y, o + 3 * LANES);
-        }
-    }
-
-    /** {@code y[o] = y[o] + (l1 + l3)}, then dot4's tail in order, for {@link #nonZeroGroupSums}. */
-    private static void oddGroupSums(float[] x, int xOff, int[] terms, int depth, float[] packed, int groups, float[] y,
-                                     int yOff) {
-        int e0 = terms[depth], e1 = terms[depth + 1], e2 = terms[depth + 2], e3 = terms[depth + 3];
-        int values = depth + 4;
-        int blockStride = depth * LANES;
-        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        for (int g = 0; g < groups; g++) {
-            int b0 = 4 * g * blockStride, b1 = b0 + blockStride, b2 = b1 + blockStride, b3 = b2 + blockStride;
-            FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero; // l1
-            for (int t = e0; t < e1; t++) {
-                int k = terms[t];
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                d0 = FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b0 + k)).mul(xk));
-                d1 = FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b1 + k)).mul(xk));
-                d2 = FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b2 + k)).mul(xk));
-                d3 = FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b3 + k)).mul(xk));
+            for (int i = second; i < first; i++) {
+                terms[at + 2 * i + 1] = terms[at + 2 * i];
+                terms[depth + at + 2 * i + 1] = 0;
             }
-            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l3
-            for (int t = e2; t < e3; t++) {
-                int k = terms[t];
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + t])));
-                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b0 + k)).mul(xk));
-                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b1 + k)).mul(xk));
-                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b2 + k)).mul(xk));
-                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b3 + k)).mul(xk));
-            }
-            int o = yOff + 4 * g * LANES;
-            FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o)).add(FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(c0)));
-            FloatVector s1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o + LANES)).add(FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(c1)));
-            FloatVector s2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o + 2 * LANES)).add(FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(c2)));
-            FloatVector s3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, y, o + 3 * LANES)).add(FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(c3)));
-            for (int k = depth & ~3; k < depth; k++) { // dot4's tail, in order
-                FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
-                s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b0 + k * LANES)).mul(xk));
-                s1 = FLOAT_VECTOR.cast(s1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b1 + k * LANES)).mul(xk));
-                s2 = FLOAT_VECTOR.cast(s2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b2 + k * LANES)).mul(xk));
-                s3 = FLOAT_VECTOR.cast(s3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, b3 + k * LANES)).mul(xk));
-            }
-            FLOAT_VECTOR.cast(s0).intoArray(y, o);
-            FLOAT_VECTOR.cast(s1).intoArray(y, o + LANES);
-            FLOAT_VECTOR.cast(s2).intoArray(y, o + 2 * LANES);
-            FLOAT_VECTOR.cast(s3).intoArray(y, o + 3 * LANES);
+            terms[2 * depth + pair] = Math.max(first, second);
         }
     }
 

@@ -23,7 +23,7 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
  * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
  * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
- * paired in rounds ({@link #pairedTerms}), eight independent sums per round. The sample's groups go first; their scores give
+ * paired in rounds ({@link F32GemvDot4#pairedTerms}), eight independent sums per round. The sample's groups go first; their scores give
  * TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other groups then compare their final
  * sums with that threshold as they leave the registers, the compare bits of 32 units go into one int, and only the
  * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
@@ -157,9 +157,9 @@ public final class F32GemvTopK {
         return scoredUnits(units);
     }
 
-    /** Ints of {@code terms}: the rounds of non-zero inputs' panels and values ({@link #pairedTerms}). */
+    /** Ints of {@code terms}: the rounds of non-zero inputs' panels and values ({@link F32GemvDot4#pairedTerms}). */
     public static int termsNeeded(int depth) {
-        return 2 * depth + 2;
+        return F32GemvDot4.termsNeeded(depth);
     }
 
     /** Ints of {@code hits}: the compare bits of every unit, 32 to an int. */
@@ -216,7 +216,7 @@ public final class F32GemvTopK {
             return false;
         }
         int stride = panelStride(units);
-        pairedTerms(x, xOff, depth, stride, terms);
+        F32GemvDot4.pairedTerms(x, xOff, depth, stride, terms);
         int sample = sampleUnits(units);
         sums(terms, depth, packed, 0, sample, false, 0f, scores, hits);
         int j = TopKFilter.sampleRank(k);
@@ -302,47 +302,8 @@ public final class F32GemvTopK {
     // ---- the GEMV ----------------------------------------------------------------------------------------------
 
     /**
-     * The inputs whose products {@link #sums} adds, in rounds of two per pair of dot4's partial sums: for the pair
-     * (l0, l2) round i holds the i-th non-zero input of residue 0 and of residue 2 (in increasing k within a residue),
-     * from {@code terms[0]}; for (l1, l3) the same from {@code terms[depth / 2]}. An entry is the input's panel offset
-     * ({@code k * stride}), and {@code depth} ints later the bits of its {@code x[k]}. The residue with fewer non-zero
-     * inputs is padded with +0 at the other residue's input of the same round, whose weights are then loaded twice
-     * (the second time from L1) and add ±0: that leaves the partial sum unchanged, as for any zero input (see the
-     * class doc). {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's number of rounds.
-     */
-    static void pairedTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
-        for (int pair = 0; pair < 2; pair++) {
-            int at = pair * depth / 2;
-            int first = 0, second = 0; // inputs of residue `pair`, of residue `pair + 2`
-            for (int k = pair; k < depth; k += 4) {
-                float v = x[xOff + k];
-                if (v != 0f) {
-                    terms[at + 2 * first] = k * stride;
-                    terms[depth + at + 2 * first++] = Float.floatToRawIntBits(v);
-                }
-            }
-            for (int k = pair + 2; k < depth; k += 4) {
-                float v = x[xOff + k];
-                if (v != 0f) {
-                    terms[at + 2 * second + 1] = k * stride;
-                    terms[depth + at + 2 * second++ + 1] = Float.floatToRawIntBits(v);
-                }
-            }
-            for (int i = first; i < second; i++) {
-                terms[at + 2 * i] = terms[at + 2 * i + 1];
-                terms[depth + at + 2 * i] = 0; // +0
-            }
-            for (int i = second; i < first; i++) {
-                terms[at + 2 * i + 1] = terms[at + 2 * i];
-                terms[depth + at + 2 * i + 1] = 0;
-            }
-            terms[2 * depth + pair] = Math.max(first, second);
-        }
-    }
-
-    /**
      * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}: per step of four vectors, dot4's
-     * partial sums over the non-zero inputs in the rounds of {@link #pairedTerms} (each partial sum in increasing k, as
+     * partial sums over the non-zero inputs in the rounds of {@link F32GemvDot4#pairedTerms} (each partial sum in increasing k, as
      * dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
      * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
      * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
