@@ -23,21 +23,18 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
  * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
  * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
- * paired in rounds ({@link F32GemvDot4#pairedTerms}), eight independent sums per round. The sample's groups go first; their scores give
- * TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other groups then compare their final
- * sums with that threshold as they leave the registers, the compare bits of 32 units go into one int, and only the
- * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
- * for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the sample's best
- * rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the values written
- * are bit copies of the scores.
+ * paired in rounds ({@link F32GemvDot4#pairedTerms}), eight independent sums per round. The sample's steps go first;
+ * their scores give TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other steps then
+ * compare their final sums with that threshold as they leave the registers, the compare bits of 32 units go into one
+ * int, and only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the
+ * unit's own index for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the
+ * sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the
+ * values written are bit copies of the scores.
  *
- * <p>Why skipping a zero input keeps dot4's bits: each of dot4's partial sums starts at +0 and only ever adds
- * products, and under round-to-nearest a sum that starts at +0 is never -0 (-0 comes only from -0 + -0; two
- * non-zero values that cancel give +0). Adding a product of zero, which is ±0 for a finite weight, therefore leaves
- * it unchanged: {@code s + ±0 = s} for any {@code s} that is not -0. So the products of zero inputs can be left out
- * of every partial sum, in any position, and the sums keep their bits. Every weight must be finite (0 times an
- * infinite weight is NaN): a table with one that is not never takes this path (see below). The models' inputs to this
- * FC come out of a ReLU; 25 to 56% of them are zero on the representative history.
+ * <p>Why leaving out a zero input keeps dot4's bits: see {@link F32GemvDot4#pairedTerms} (a partial sum that starts at
+ * +0 and only adds products is never -0, so adding ±0 leaves it unchanged). Every weight must be finite (0 times an
+ * infinite weight is NaN): a table with one that is not never takes this path (see below). The models' inputs to
+ * this FC come out of a ReLU; 25 to 56% of them are zero on the representative history.
  *
  * <p>It answers only what it can answer exactly, and says so: {@code false} when the clamp of the (absent) fused
  * activation could change a sum (an infinite or NaN input or weight, or sums near FLT_MAX; then the scores are
