@@ -151,8 +151,8 @@ public final class F32GemvDot4 {
         int wholeBlocks = units / LANES;
         if (wholeBlocks > 0) {
             if (depth == RESIDUE_DEPTH) {
-                residuePairSums(x, xOff, packed, blocks(units), 0, wholeBlocks, 0, y, yOff);
-                residuePairSums(x, xOff, packed, blocks(units), 0, wholeBlocks, 1, y, yOff);
+                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 0, y, yOff);
+                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 1, y, yOff);
             } else if (depth == RESIDUE_DEPTH_32) {
                 // dot4 = (l0 + l2) + (l1 + l3): y = l0, y = y + l2, then l1 into scratch and y = y + (l1 + l3),
                 // a chunk of blocks at a time (the scratch holds 32 L floats: 32 blocks of l1)
@@ -187,7 +187,7 @@ public final class F32GemvDot4 {
      * then skips the pass that re-reads its 3953 outputs.
      */
     static boolean clampChangesNothing(float[] x, int xOff, int depth, float largestWeight, float actMin,
-                                               float actMax) {
+                                       float actMax) {
         if (actMin != -TfliteMath.FLT_MAX || actMax != TfliteMath.FLT_MAX || depth > 1 << 20) return false;
         float largestInput = 0f;
         for (int k = 0; k < depth; k++) largestInput = Math.max(largestInput, Math.abs(x[xOff + k])); // NaN stays NaN
@@ -261,67 +261,15 @@ public final class F32GemvDot4 {
         }
     }
 
-    /** Ints of the {@code terms} scratch that {@link #pairedTerms} fills for inputs of {@code depth}. */
-    public static int termsNeeded(int depth) {
-        return 2 * depth + 2;
-    }
-
     /**
-     * The non-zero inputs among dot4's first {@code depth & ~3} (those of its four partial sums), in rounds of two per
-     * pair of partial sums, for a kernel that adds only their products ({@code F32GemvTopK}'s scoring pass): for the pair (l0, l2) round i holds the i-th non-zero input of residue 0 ({@code k mod 4})
-     * and of residue 2, each in increasing k, from {@code terms[0]}; for (l1, l3) the same from
-     * {@code terms[depth / 2]}. An entry is {@code k * scale} (where the kernel finds input k's weights), and
-     * {@code depth} ints later the bits of {@code x[k]}. The residue with fewer non-zero inputs is padded with +0 at
-     * the other residue's input of the same round (its weights are loaded again, from L1, and add ±0).
-     * {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's number of rounds.
-     *
-     * <p>Why leaving zero inputs out keeps dot4's bits: each partial sum starts at +0 and only adds products, and under
-     * round-to-nearest such a sum is never -0 (-0 comes only from -0 + -0; non-zero values that cancel give +0). A
-     * product of zero and a finite weight is ±0, and {@code s + ±0 = s} for every {@code s} but -0: the sum is
-     * unchanged. The caller must know every weight finite (0 times an infinite weight is NaN) and the arithmetic
-     * non-flushing, as for every kernel here. NaN and infinite inputs are not zero and stay in.
-     */
-    static void pairedTerms(float[] x, int xOff, int depth, int scale, int[] terms) {
-        int depth4 = depth & ~3;
-        for (int pair = 0; pair < 2; pair++) {
-            int at = pair * depth / 2;
-            int first = 0, second = 0; // inputs of residue `pair`, of residue `pair + 2`
-            for (int k = pair; k < depth4; k += 4) {
-                float v = x[xOff + k];
-                if (v != 0f) {
-                    terms[at + 2 * first] = k * scale;
-                    terms[depth + at + 2 * first++] = Float.floatToRawIntBits(v);
-                }
-            }
-            for (int k = pair + 2; k < depth4; k += 4) {
-                float v = x[xOff + k];
-                if (v != 0f) {
-                    terms[at + 2 * second + 1] = k * scale;
-                    terms[depth + at + 2 * second++ + 1] = Float.floatToRawIntBits(v);
-                }
-            }
-            for (int i = first; i < second; i++) {
-                terms[at + 2 * i] = terms[at + 2 * i + 1];
-                terms[depth + at + 2 * i] = 0; // +0
-            }
-            for (int i = second; i < first; i++) {
-                terms[at + 2 * i + 1] = terms[at + 2 * i];
-                terms[depth + at + 2 * i + 1] = 0;
-            }
-            terms[2 * depth + pair] = Math.max(first, second);
-        }
-    }
-
-    /**
-     * One pass of the depth-16 kernel over blocks {@code [from, to)} of region {@code pair} of the residue-pair layout
-     * ({@link #offset}): pass 0
+     * One pass of the depth-16 kernel over region {@code pair} of the residue-pair layout ({@link #offset}): pass 0
      * computes {@code y[o] = l0 + l2}, pass 1 then {@code y[o] = y[o] + (l1 + l3)}, which is dot4's
      * {@code (l0 + l2) + (l1 + l3)} with every partial sum in dot4's order. The eight broadcasts the pass needs stay
      * in registers, so the loop over blocks loads weights only, and its body is small enough for out-of-order
      * execution to overlap one block's two add chains with the next blocks'.
      */
-    private static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int pair,
-                                float[] y, int yOff) {
+    private static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int wholeBlocks, int pair,
+                                        float[] y, int yOff) {
         // x[4s + pair] for l_pair, x[4s + pair + 2] for l_(pair + 2), s = 0..3
         FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair]));
         FloatVector c0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair + 2]));
@@ -333,7 +281,7 @@ public final class F32GemvDot4 {
         FloatVector c3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 14 + pair]));
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
         int region = pair * blocks * RESIDUE_ROWS * LANES;
-        for (int block = from; block < to; block++) {
+        for (int block = 0; block < wholeBlocks; block++) {
             int p = region + block * RESIDUE_ROWS * LANES; // rows 2s (l_pair) and 2s + 1 (l_(pair + 2)) at p + row * L
             FloatVector la = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(a0));
             FloatVector lc = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(c0));
@@ -361,7 +309,7 @@ public final class F32GemvDot4 {
      * plus {@code dstOff} (and {@code partialOff}). The eight broadcasts stay in registers.
      */
     private static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
-                            int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
+                                    int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
         FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + residue]));
         FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 4 + residue]));
         FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 8 + residue]));

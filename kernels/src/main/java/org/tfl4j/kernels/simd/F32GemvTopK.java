@@ -23,7 +23,7 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
  * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
  * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
- * paired in rounds ({@link F32GemvDot4#pairedTerms}), eight independent sums per round. The sample's steps go first;
+ * paired in rounds ({@link #pairedTerms}), eight independent sums per round. The sample's steps go first;
  * their scores give TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other steps then
  * compare their final sums with that threshold as they leave the registers, the compare bits of 32 units go into one
  * int, and only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the
@@ -31,7 +31,7 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the
  * values written are bit copies of the scores.
  *
- * <p>Why leaving out a zero input keeps dot4's bits: see {@link F32GemvDot4#pairedTerms} (a partial sum that starts at
+ * <p>Why leaving out a zero input keeps dot4's bits: see {@link #pairedTerms} (a partial sum that starts at
  * +0 and only adds products is never -0, so adding ±0 leaves it unchanged). Every weight must be finite (0 times an
  * infinite weight is NaN): a table with one that is not never takes this path (see below). The models' inputs to
  * this FC come out of a ReLU; 25 to 56% of them are zero on the representative history.
@@ -154,9 +154,9 @@ public final class F32GemvTopK {
         return scoredUnits(units);
     }
 
-    /** Ints of {@code terms}: the rounds of non-zero inputs' panels and values ({@link F32GemvDot4#pairedTerms}). */
+    /** Ints of {@code terms}: the rounds of non-zero inputs' panels and values ({@link #pairedTerms}). */
     public static int termsNeeded(int depth) {
-        return F32GemvDot4.termsNeeded(depth);
+        return 2 * depth + 2;
     }
 
     /** Ints of {@code hits}: the compare bits of every unit, 32 to an int. */
@@ -213,7 +213,7 @@ public final class F32GemvTopK {
             return false;
         }
         int stride = panelStride(units);
-        F32GemvDot4.pairedTerms(x, xOff, depth, stride, terms);
+        pairedTerms(x, xOff, depth, stride, terms);
         int sample = sampleUnits(units);
         sums(terms, depth, packed, 0, sample, false, 0f, scores, hits);
         int j = TopKFilter.sampleRank(k);
@@ -299,9 +299,61 @@ public final class F32GemvTopK {
     // ---- the GEMV ----------------------------------------------------------------------------------------------
 
     /**
+     * The non-zero inputs whose products {@link #sums} adds, in rounds of two per pair of dot4's partial sums (depth is
+     * a multiple of 4): for the pair (l0, l2) round i holds the i-th non-zero input of residue 0 ({@code k mod 4}) and
+     * of residue 2, each in increasing k, from {@code terms[0]}; for (l1, l3) the same from {@code terms[depth / 2]}.
+     * An entry is {@code k * stride} (input k's panel), and {@code depth} ints later the bits of {@code x[k]}. The
+     * residue with fewer non-zero inputs is padded with +0 at the other residue's input of the same round (its weights
+     * are loaded again, from L1, and add ±0). {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's
+     * number of rounds.
+     *
+     * <p>Why leaving zero inputs out keeps dot4's bits: each partial sum starts at +0 and only adds products, and under
+     * round-to-nearest such a sum is never -0 (-0 comes only from -0 + -0; non-zero values that cancel give +0). A
+     * product of zero and a finite weight is ±0, and {@code s + ±0 = s} for every {@code s} but -0: the sum is
+     * unchanged. Every weight must be finite (0 times an infinite weight is NaN) and the arithmetic non-flushing (see
+     * the class doc). NaN and infinite inputs are not zero and stay in.
+     */
+    private static void pairedTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
+        for (int pair = 0; pair < 2; pair++) {
+            int at = pair * depth / 2; // even: depth is a multiple of 4
+            int first = residueTerms(x, xOff, depth, stride, pair, terms, at);
+            int second = residueTerms(x, xOff, depth, stride, pair + 2, terms, at + 1);
+            int rounds = Math.max(first, second);
+            padRounds(terms, depth, at, first, rounds);
+            padRounds(terms, depth, at + 1, second, rounds);
+            terms[2 * depth + pair] = rounds;
+        }
+    }
+
+    /**
+     * The non-zero inputs of {@code residue}, in increasing k, into entries {@code slot, slot + 2, ...} of
+     * {@link #pairedTerms}' layout: how many.
+     */
+    private static int residueTerms(float[] x, int xOff, int depth, int stride, int residue, int[] terms, int slot) {
+        int n = 0;
+        for (int k = residue; k < depth; k += 4) {
+            float v = x[xOff + k];
+            if (v != 0f) {
+                terms[slot + 2 * n] = k * stride;
+                terms[depth + slot + 2 * n] = Float.floatToRawIntBits(v);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Entries {@code slot + 2 i} for rounds i in {@code [count, rounds)}: +0 at the other side's input of the round. */
+    private static void padRounds(int[] terms, int depth, int slot, int count, int rounds) {
+        for (int i = count; i < rounds; i++) {
+            terms[slot + 2 * i] = terms[(slot ^ 1) + 2 * i];
+            terms[depth + slot + 2 * i] = 0; // +0
+        }
+    }
+
+    /**
      * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}: per step of four vectors, dot4's
-     * partial sums over the non-zero inputs in the rounds of {@link F32GemvDot4#pairedTerms} (each partial sum in increasing k, as
-     * dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
+     * partial sums over the non-zero inputs in the rounds of {@link #pairedTerms} (each partial sum in increasing k,
+     * as dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
      * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
      * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
      * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn).
@@ -385,12 +437,10 @@ public final class F32GemvTopK {
                     }
                 }
                 int word = base / Integer.SIZE;
-                if (STEP == 2 * Integer.SIZE) {
+                if (STEP > Integer.SIZE) { // 16 lanes: two ints
                     hits[word] = (int) bits;
                     hits[word + 1] = (int) (bits >>> Integer.SIZE);
-                } else if (STEP == Integer.SIZE) {
-                    hits[word] = (int) bits;
-                } else { // 4 lanes: a step is half an int, the low half first
+                } else { // one int, or at 4 lanes half of one, the low half first
                     int shift = base % Integer.SIZE;
                     hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
                 }

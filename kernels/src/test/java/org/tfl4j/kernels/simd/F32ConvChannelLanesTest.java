@@ -91,27 +91,15 @@ class F32ConvChannelLanesTest {
                     for (int k = 0; k < depth; k++) {
                         if (random.nextInt(2) == 0) c.x[c.xOff + k] = random.nextBoolean() ? 0f : -0f;
                     }
-                    String what = "dot4 zeros, " + c;
-                    float[] f = c.f;
+                    String what = "dot4 zeros";
                     if (weights > 0) { // a non-finite weight in a column whose input is zero
                         int k = 0;
                         while (c.x[c.xOff + k] != 0f) k++;
-                        f = c.f.clone();
-                        f[c.fOff + random.nextInt(channels) * depth + k] = weights == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
+                        c.f[c.fOff + random.nextInt(channels) * depth + k] = weights == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
                         what += weights == 1 ? ", an infinite weight" : ", a NaN weight";
                     }
-                    float[] packed = F32ConvChannelLanes.pack(f, c.fOff, c.rows, depth);
-                    float[] expected = new float[channels];
-                    for (int o = 0; o < channels; o++) {
-                        float sum = TfliteMath.dot4(f, c.fOff + o * depth, c.x, c.xOff, depth);
-                        if (c.bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(c.bias[c.biasOff + o]));
-                        expected[o] = TfliteMath.activation(sum, c.lo, c.hi);
-                    }
-                    for (int kernel = 0; kernel < kernels.length; kernel++) {
-                        float[] y = guarded(channels);
-                        kernels[kernel].run(c.x, c.xOff, depth, packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
-                        assertOutputs(expected, y, GUARD, channels, what + ", " + NAMES[kernel]);
-                    }
+                    runOnePatch(what, kernels, c, F32ConvChannelLanes.pack(c.f, c.fOff, c.rows, depth),
+                            c.expected(TfliteMath::dot4, c.x, c.xOff));
                 }
             }
         }
@@ -181,14 +169,17 @@ class F32ConvChannelLanesTest {
         for (int channels : CHANNELS) {
             for (int depth : DEPTHS) {
                 Case c = new Case(random, i++, channels, depth);
-                float[] expected = c.expected(order, c.x, c.xOff);
-                for (int k = 0; k < kernels.length; k++) {
-                    float[] y = guarded(channels);
-                    kernels[k].run(c.x, c.xOff, depth, seqsumLayout ? c.seqsumPacked : c.packed, channels, c.bias, c.biasOff,
-                            c.lo, c.hi, y, GUARD);
-                    assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c);
-                }
+                runOnePatch(what, kernels, c, seqsumLayout ? c.seqsumPacked : c.packed, c.expected(order, c.x, c.xOff));
             }
+        }
+    }
+
+    /** Every kernel on case {@code c} with the filter packed as {@code packed}, against {@code expected}. */
+    private static void runOnePatch(String what, OnePatch[] kernels, Case c, float[] packed, float[] expected) {
+        for (int k = 0; k < kernels.length; k++) {
+            float[] y = guarded(c.channels);
+            kernels[k].run(c.x, c.xOff, c.depth, packed, c.channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+            assertOutputs(expected, y, GUARD, c.channels, what + " " + NAMES[k] + ", " + c);
         }
     }
 
