@@ -24,12 +24,13 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
  * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
  * paired in rounds ({@link #pairedTerms}), eight independent sums per round. The sample's steps go first;
- * their scores give TopKFilter's threshold (the sample's exact {@code j}-th largest rank). The other steps then
- * compare their final sums with that threshold as they leave the registers, the compare bits of 32 units go into one
- * int, and only the reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the
- * unit's own index for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the
- * sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the
- * values written are bit copies of the scores.
+ * their scores give TopKFilter's threshold (the sample's exact {@code j}-th largest rank), and are then compared with
+ * it in a short pass of their own. The other steps compare their final sums with that threshold as they leave the
+ * registers. The compare bits of 32 units go into one int; the set bits are counted (fewer than k, or more than
+ * TopKFilter's limit, and the sample misjudged the row), and only the reaching units (about 200 of the models' 3953)
+ * are ever visited again. Their keys (rank, then the unit's own index for ties) are counted into TopKFilter's buckets
+ * as they are collected (the buckets spread up to the sample's best rank; the few above it share the top one), and
+ * TopKFilter's bucket selection takes the best k; the values written are bit copies of the scores.
  *
  * <p>Why leaving out a zero input keeps dot4's bits: see {@link #pairedTerms} (a partial sum that starts at
  * +0 and only adds products is never -0, so adding ±0 leaves it unchanged). Every weight must be finite (0 times an
@@ -219,22 +220,21 @@ public final class F32GemvTopK {
         int j = TopKFilter.sampleRank(k);
         int laneBound = sampleThresholdVector(scores, sample / LANES, j, ranks);
         int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
-        int threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks);
+        int threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks, hits);
         float lowest = TopKFilter.lowestReaching(threshold);
+        sampleBits(scores, sample, lowest, hits); // the others' bits as they are summed
         sums(terms, depth, packed, sample, scoredUnits(units), true, lowest, scores, hits);
         int words = (units + Integer.SIZE - 1) / Integer.SIZE; // the padding's units past the last are not units
         if (units % Integer.SIZE != 0) hits[words - 1] &= -1 >>> (Integer.SIZE - units % Integer.SIZE);
         int limit = TopKFilter.maxCandidates(k);
+        int reaching = 0;
+        for (int w = 0; w < words; w++) reaching += Integer.bitCount(hits[w]);
+        if (reaching < k || reaching > limit) return false; // misjudged: too few, or more than the limit
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks; // the bucket histogram, counted as the keys are collected
         Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
-        int count = collectSampleVector(scores, sample, threshold, lowest, order, keys, limit, counts, shift);
-        if (count >= 0) {
-            count = collectHits(scores, hits, sample / Integer.SIZE, words, threshold, order, keys, count, limit,
-                    counts, shift);
-        }
-        if (count < k) return false; // misjudged: too few, or more than the limit (-1)
-        TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
+        collectHits(scores, hits, words, threshold, order, keys, counts, shift);
+        TopKFilter.selectFromBuckets(keys, reaching, k, threshold, shift, limit, counts);
         emit(scores, packedPosition, k, values, vOff, indices, iOff, keys);
         return true;
     }
@@ -356,7 +356,10 @@ public final class F32GemvTopK {
      * as dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
      * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
      * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
-     * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn).
+     * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn). That work goes
+     * to other ports than the GEMV's float arithmetic and overlaps with it: the same compares as a pass of their own
+     * over the stored scores took about 0.9 µs more at depth 16 on JDK 17, and reloading each step's four vectors from
+     * L1 for a shared helper about 0.5 µs more (cnn's table and input). So {@link #sampleBits} repeats this code.
      */
     private static void sums(int[] terms, int depth, float[] packed, int from, int to, boolean collect, float lowest,
                              float[] scores, int[] hits) {
@@ -448,6 +451,47 @@ public final class F32GemvTopK {
         }
     }
 
+    /**
+     * The compare bits of the sample's stored scores {@code [0, sample)} (whole steps, whole ints) into {@code hits},
+     * as {@link #sums} writes the others' when it collects (the same code, see there).
+     */
+    private static void sampleBits(float[] scores, int sample, float lowest, int[] hits) {
+        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
+        for (int base = 0; base < sample; base += STEP) {
+            VectorMask<Float> m0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base)).compare(VectorOperators.GE, lowest);
+            VectorMask<Float> m1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + LANES)).compare(VectorOperators.GE, lowest);
+            VectorMask<Float> m2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 2 * LANES)).compare(VectorOperators.GE, lowest);
+            VectorMask<Float> m3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 3 * LANES)).compare(VectorOperators.GE, lowest);
+            long bits;
+            if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
+                bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;
+            } else {
+                IntVector b0 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m0).reinterpretAsInts());
+                IntVector b1 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m1).reinterpretAsInts());
+                IntVector b2 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m2).reinterpretAsInts());
+                IntVector b3 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m3).reinterpretAsInts());
+                if (STEP > Integer.SIZE) { // 16 lanes: two vectors to an int
+                    int low = b0.or(b1.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                    int high = b2.or(b3.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                    bits = (low & 0xffff_ffffL) | (long) high << Integer.SIZE;
+                } else {
+                    bits = b0.or(b1.lanewise(VectorOperators.LSHL, LANES))
+                            .or(b2.lanewise(VectorOperators.LSHL, 2 * LANES))
+                            .or(b3.lanewise(VectorOperators.LSHL, 3 * LANES))
+                            .reduceLanes(VectorOperators.OR) & 0xffff_ffffL;
+                }
+            }
+            int word = base / Integer.SIZE;
+            if (STEP > Integer.SIZE) { // 16 lanes: two ints
+                hits[word] = (int) bits;
+                hits[word + 1] = (int) (bits >>> Integer.SIZE);
+            } else { // one int, or at 4 lanes half of one, the low half first
+                int shift = base % Integer.SIZE;
+                hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
+            }
+        }
+    }
+
     // ---- the sample's threshold ------------------------------------------------------------------------------
 
     /**
@@ -497,24 +541,20 @@ public final class F32GemvTopK {
      * The sample's exact {@code j}-th largest rank: the lanes' bound ({@link #sampleThresholdVector}) is at most that,
      * and below it when a lane held more than its share of the sample's best, which then let about a quarter more
      * keys through (cnn's scores: 235 against 187). The sample's ranks that reach the bound (at least j, usually
-     * under 40) are gathered into {@code ranks} and their j-th largest counted as {@link TopKFilter#jthLargestVector}
-     * does; more than {@link #EXACT_RANK_MAX} of them (ties, or a lane holding many) keep the bound.
+     * under 40) are found by {@link #sampleBits} (into {@code hits}), gathered into {@code ranks} in order, and their
+     * j-th largest counted as {@link TopKFilter#jthLargestVector} does; more than {@link #EXACT_RANK_MAX} of them (ties,
+     * or a lane holding many) keep the bound. The scores are finite, so a set bit is a rank that reaches the bound
+     * ({@link #collectHits}). (A compare, a first-true lane and a rank test per lane took about 0.4 µs more on JDK 17,
+     * where {@code VectorMask.firstTrue} is no intrinsic.)
      */
-    private static int exactSampleRankVector(float[] scores, int n, int bound, int j, int[] ranks) {
-        float lowest = TopKFilter.lowestReaching(bound);
+    private static int exactSampleRankVector(float[] scores, int n, int bound, int j, int[] ranks, int[] hits) {
+        sampleBits(scores, n, TopKFilter.lowestReaching(bound), hits);
         int count = 0;
-        for (int c = 0; c < n; c += LANES) {
-            VectorMask<Float> reaching = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, c))
-                    .compare(VectorOperators.GE, lowest);
-            if (reaching.anyTrue()) {
-                // Lanes from the first reaching one on, one by one: no mask lives across the stores.
-                for (int p = c + reaching.firstTrue(); p < c + LANES; p++) {
-                    int rank = TopKFilter.rank(scores[p]);
-                    if (rank >= bound) {
-                        if (count == EXACT_RANK_MAX) return bound;
-                        ranks[count++] = rank;
-                    }
-                }
+        for (int w = 0; w < n / Integer.SIZE; w++) {
+            int base = w * Integer.SIZE;
+            for (int word = hits[w]; word != 0; word &= word - 1) {
+                if (count == EXACT_RANK_MAX) return bound;
+                ranks[count++] = TopKFilter.rank(scores[base + Integer.numberOfTrailingZeros(word)]);
             }
         }
         Arrays.fill(ranks, count, (count + LANES - 1) / LANES * LANES, Integer.MIN_VALUE);
@@ -537,46 +577,25 @@ public final class F32GemvTopK {
     // ---- keys ----------------------------------------------------------------------------------------------------
 
     /**
-     * Keys of the sample's scores {@code scores[0, n)} that reach the threshold, into {@code keys[0, count)}, each
-     * counted in its bucket of {@code counts} ({@link TopKFilter#bucket} under {@code shift}): the count, or -1 past
-     * {@code limit}. A vector compare per block, then its lanes from the first reaching one (the
-     * sample is an eighth of the row, so this simple loop costs little).
+     * The keys of the positions whose bits are set in {@code hits[0, words)} (bit b of int w is position
+     * {@code 32 w + b}), in order, into {@code keys}, each counted in its bucket of {@code counts}
+     * ({@link TopKFilter#bucket} under {@code shift}); the caller has counted the bits and checked the limit. A set bit
+     * is a key: for a finite score s, {@code s >= lowestReaching(threshold)} exactly when
+     * {@code rank(s) >= threshold}, since the threshold is the rank of a finite score (0, negative, or at least
+     * {@code Float.MIN_NORMAL}'s bits), so the compare needs no second look at the rank.
      */
-    private static int collectSampleVector(float[] scores, int n, int threshold, float lowest, int[] order, long[] keys,
-                                           int limit, int[] counts, int shift) {
+    private static void collectHits(float[] scores, int[] hits, int words, int threshold, int[] order, long[] keys,
+                                    int[] counts, int shift) {
         int count = 0;
-        for (int c = 0; c < n; c += LANES) {
-            VectorMask<Float> reaching = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, c))
-                    .compare(VectorOperators.GE, lowest);
-            if (reaching.anyTrue()) {
-                // Lanes from the first reaching one on, one by one: no mask lives across the keys' stores.
-                count = collectRange(scores, c + reaching.firstTrue(), c + LANES, threshold, order, keys, count, limit,
-                        counts, shift);
-                if (count < 0) return -1;
-            }
-        }
-        return count;
-    }
-
-    /**
-     * Appends the keys of the positions whose bits are set in {@code hits[from, to)} (bit b of int w is position
-     * {@code 32 w + b}): the new count, or -1 past {@code limit}. One branch per int of bits.
-     */
-    private static int collectHits(float[] scores, int[] hits, int from, int to, int threshold, int[] order,
-                                   long[] keys, int count, int limit, int[] counts, int shift) {
-        for (int w = from; w < to; w++) {
+        for (int w = 0; w < words; w++) {
             int base = w * Integer.SIZE;
             for (int word = hits[w]; word != 0; word &= word - 1) {
                 int p = base + Integer.numberOfTrailingZeros(word);
                 int rank = TopKFilter.rank(scores[p]);
-                if (rank >= threshold) { // the compare took raw values; the rank decides
-                    if (count == limit) return -1;
-                    keys[count++] = TopKFilter.key(rank, order[p]);
-                    counts[TopKFilter.bucket(rank, threshold, shift)]++;
-                }
+                keys[count++] = TopKFilter.key(rank, order[p]);
+                counts[TopKFilter.bucket(rank, threshold, shift)]++;
             }
         }
-        return count;
     }
 
     /** Appends the keys of positions {@code [from, to)} that reach the threshold, in order: the count, or -1 past {@code limit}. */
