@@ -285,6 +285,38 @@ class TopKFilterTest {
     }
 
     /**
+     * The compare the collecting passes make on raw floats is the rank test: for every finite s and every threshold
+     * that is the rank of a finite value, {@code s >= lowestReaching(t)} exactly when {@code rank(s) >= t}. The fused
+     * scoring pass (F32GemvTopK) takes a set compare bit as a key on that ground. Over ±0, subnormals of both signs,
+     * the normal boundary, ±1, the largest floats and random values of every exponent.
+     */
+    @Test
+    void compareWithLowestReachingIsTheRankTest() {
+        Random random = new Random(1_193L);
+        float[] values = new float[400];
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Math.nextDown(Float.MIN_NORMAL),
+                -Math.nextDown(Float.MIN_NORMAL), Float.MIN_NORMAL, -Float.MIN_NORMAL, Math.nextUp(Float.MIN_NORMAL),
+                -Math.nextUp(Float.MIN_NORMAL), 1f, -1f, Math.nextUp(1f), Math.nextDown(1f), Float.MAX_VALUE,
+                -Float.MAX_VALUE, 1e-40f, -1e-40f};
+        System.arraycopy(special, 0, values, 0, special.length);
+        for (int i = special.length; i < values.length; i++) {
+            float v;
+            do v = Float.intBitsToFloat(random.nextInt()); while (!Float.isFinite(v));
+            values[i] = v;
+        }
+        for (float thresholdValue : values) {
+            int t = TopKFilter.rank(thresholdValue);
+            float lowest = TopKFilter.lowestReaching(t);
+            for (float s : values) {
+                if ((s >= lowest) != (TopKFilter.rank(s) >= t)) {
+                    fail("threshold " + thresholdValue + " (rank " + t + ", lowest " + lowest + "), value " + s
+                            + " (rank " + TopKFilter.rank(s) + "): the compare and the rank test differ");
+                }
+            }
+        }
+    }
+
+    /**
      * The bucket sort of the collected keys against a plain sort, with its output region and the keys past it
      * pre-filled: keys spread over the whole int range of ranks, all in one bucket (one rank, or a cluster far
      * below the largest), thresholds at the int extremes, k from 1 to the count. Prints the case on failure.
