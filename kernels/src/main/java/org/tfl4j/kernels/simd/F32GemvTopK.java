@@ -360,6 +360,8 @@ public final class F32GemvTopK {
      * to other ports than the GEMV's float arithmetic and overlaps with it: the same compares as a pass of their own
      * over the stored scores took about 0.9 µs more at depth 16 on JDK 17, and reloading each step's four vectors from
      * L1 for a shared helper about 0.5 µs more (cnn's table and input). So {@link #sampleBits} repeats this code.
+     * Not even the bits' store can be a helper of its own: C2 leaves it out of line in this method, whose size
+     * reaches NodeCountInliningCutoff (-XX:+PrintInlining), and calls it once per step.
      */
     private static void sums(int[] terms, int depth, float[] packed, int from, int to, boolean collect, float lowest,
                              float[] scores, int[] hits) {
