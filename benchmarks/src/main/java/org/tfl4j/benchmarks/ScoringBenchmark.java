@@ -106,7 +106,7 @@ public class ScoringBenchmark {
             int[] expectedIndices = indices.clone();
             if (!fusedVector(this)) throw new IllegalStateException(depthXunits + ": the fused kernel declined");
             same(expectedValues, expectedIndices, "fused vector kernel");
-            if (!F32GemvTopK.evalScalar(x, 0, depth, packed, order, packedPosition, units, K, values, 0, indices, 0,
+            if (!F32GemvTopK.evalScalar(x, 0, depth, packed, 0, order, packedPosition, units, K, values, 0, indices, 0,
                     scores, terms, hits, keys, ranks)) {
                 throw new IllegalStateException(depthXunits + ": the scalar twin declined");
             }
@@ -131,7 +131,7 @@ public class ScoringBenchmark {
     /** Its scalar twin. */
     @Benchmark
     public boolean fusedScalarTwin(Scoring s) {
-        return F32GemvTopK.evalScalar(s.x, 0, s.depth, s.packed, s.order, s.packedPosition, s.units, K, s.values, 0,
+        return F32GemvTopK.evalScalar(s.x, 0, s.depth, s.packed, 0, s.order, s.packedPosition, s.units, K, s.values, 0,
                 s.indices, 0, s.scores, s.terms, s.hits, s.keys, s.ranks);
     }
 
@@ -142,7 +142,7 @@ public class ScoringBenchmark {
     }
 
     private static boolean fusedVector(Scoring s) {
-        return F32GemvTopK.evalVector(s.x, 0, s.depth, s.packed, s.order, s.packedPosition, s.units, K, s.values, 0,
+        return F32GemvTopK.evalVector(s.x, 0, s.depth, s.packed, 0, s.order, s.packedPosition, s.units, K, s.values, 0,
                 s.indices, 0, s.scores, s.terms, s.hits, s.keys, s.ranks);
     }
 

@@ -108,6 +108,41 @@ class ScoringFusionTest {
         System.out.println("ScoringFusionTest: " + rows + " rows bit-identical fused and unfused");
     }
 
+    /**
+     * The fused node moves its table's panels to the origin it times fastest after 2,000 runs ({@code PanelOrigin},
+     * whose own test covers the later tunings): the bits stay the unfused model's on every kind of row before and
+     * after, the runs around the tuning (about run 2,330: the flushing rows are not counted) checked one by one.
+     */
+    @Test
+    void keepsTheUnfusedBitsThroughTheOriginTunings() {
+        Random random = new Random(62_000L);
+        Chain c = new Chain(random);
+        c.depth = 32;
+        c.units = 3953;
+        c.k = 100;
+        c.table(random);
+        ByteBuffer model = c.build();
+        float[][] rows = new float[7][];
+        List<List<Object>> expected = new java.util.ArrayList<>();
+        try (Interpreter unfused = new Interpreter(Model.load(model.duplicate(), new Interpreter.Options().setFusion(false)),
+                new Interpreter.Options())) {
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = row(random, c.depth, r);
+                expected.add(run(unfused, rows[r]));
+            }
+        }
+        try (Interpreter fused = new Interpreter(Model.load(model.duplicate(), new Interpreter.Options()),
+                new Interpreter.Options())) {
+            for (int run = 0; run < 2_600; run++) { // the flushing row (1 in 7) takes another path and is not counted
+                int r = run % rows.length;
+                List<Object> got = run(fused, rows[r]);
+                if (run % 97 == 0 || run >= 1_900) {
+                    assertSame(expected.get(r), got, "run " + run + ", row " + r);
+                }
+            }
+        }
+    }
+
     @Test
     void tiedScoresPastTheSampleLimitGiveTheUnfusedBits() {
         Chain c = new Chain(new Random(1));

@@ -30,6 +30,10 @@ import org.tfl4j.parser.TensorType;
  * ops would have (FULLY_CONNECTED's own code, or the fused kernel's scores put back in unit order), and runs
  * TOPK_V2's kernel on them.
  *
+ * <p>Each interpreter binds its own copy of the packed table (the label tables: 254 KB at depth 16, 508 KB at 32),
+ * since its {@link PanelOrigin} moves the panels within the array to the origin that times fastest (the one that
+ * starts them on a 64-byte boundary, which Java cannot ask for). The bits never depend on where they sit.
+ *
  * <p>Fused: float32 throughout, a constant table of a depth {@link F32GemvTopK} supports (a multiple of 4 up to 64) in the
  * DEFAULT weights format, one input row, a constant k that TopKFilter samples for, and intermediates no other op reads.
  */
@@ -108,11 +112,16 @@ final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
             int[] ranks = new int[F32GemvTopK.ranksNeeded()];
             int[] replayScratch = new int[TopKV2.scratchNeeded(k)];
             long[] topKKeys = new long[TopKFilter.keysNeeded(units, k)];
+            float[] panels = packed.clone(); // this interpreter's own: tuning moves them
+            PanelOrigin placement = new PanelOrigin(F32GemvTopK.ORIGINS,
+                    (from, to) -> F32GemvTopK.movePanels(panels, units, depth, from, to),
+                    origin -> F32GemvTopK.eval(in, xo, depth, panels, origin, order, packedPosition, units, k, v, vo,
+                            ix, io, scores, terms, hits, keys, ranks));
             return () -> {
                 boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(in, xo, depth));
                 if (!flush) {
-                    if (F32GemvTopK.eval(in, xo, depth, packed, order, packedPosition, units, k, v, vo, ix, io,
-                            scores, terms, hits, keys, ranks)) {
+                    if (F32GemvTopK.eval(in, xo, depth, panels, placement.originForRun(), order, packedPosition, units,
+                            k, v, vo, ix, io, scores, terms, hits, keys, ranks)) {
                         return;
                     }
                     F32GemvTopK.unpack(scores, order, units, y, yo);

@@ -124,16 +124,47 @@ public final class F32GemvTopK {
         return position;
     }
 
-    /** Floats of the packed table: {@code depth} panels {@link #panelStride} apart, then the largest weight magnitude. */
+    /**
+     * The panels may start at any of the first {@code ORIGINS} floats of the packed array (the kernels take that
+     * origin; {@link #movePanels} moves them). Why: a vector load that straddles two cache lines costs about two. The
+     * heap puts an array wherever it will, only 8-byte aligned, and Java cannot see where; 64-byte vectors over panels
+     * that start on a 64-byte boundary never straddle, and elsewhere every one does. Of the 16 origins one 64-byte
+     * boundary is among them wherever the array lies: the engine times the pass at each and keeps the fastest. Measured
+     * (JDK 17, 16 lanes, Intel Xeon VM; the fused pass on the models' tables and representative input, one JVM per line,
+     * even origins): cnn-genre 6.4-6.6 µs at one origin and 7.7-8.4 at the seven others, cnn 4.4-4.8 against 5.3-6.3;
+     * the fast origin differed from one JVM to the next.
+     */
+    public static final int ORIGINS = 16;
+
+    /**
+     * Floats of the packed table: up to {@code ORIGINS - 1} floats of room before the {@code depth} panels
+     * {@link #panelStride} apart, then the largest weight magnitude.
+     */
     public static int packedSize(int units, int depth) {
-        return depth * panelStride(units) + 1;
+        return panelsLength(units, depth) + ORIGINS;
+    }
+
+    /** Floats the panels take, their padding included. */
+    public static int panelsLength(int units, int depth) {
+        return depth * panelStride(units);
+    }
+
+    /**
+     * Moves the panels of a table packed by {@link #pack} from origin {@code from} to origin {@code to} (both below
+     * {@link #ORIGINS}); the floats outside them are room, never read.
+     */
+    public static void movePanels(float[] packed, int units, int depth, int from, int to) {
+        if (from < 0 || from >= ORIGINS || to < 0 || to >= ORIGINS) {
+            throw new IllegalArgumentException("origins " + from + " -> " + to + ": expected 0 to " + (ORIGINS - 1));
+        }
+        System.arraycopy(packed, from, packed, to, panelsLength(units, depth));
     }
 
     /**
      * Packs {@code w [units, depth]} (row-major from {@code wOff}) in {@code order} into a new array of
-     * {@link #packedSize}: packed unit i is unit {@code order[i]}, and its weight k sits at
-     * {@code [k * panelStride + i]} (one panel per input column; the panels' padding past {@code units} is zeros). The
-     * last float is the largest {@code |w|}, +inf if a weight is infinite or NaN.
+     * {@link #packedSize}, its panels at origin 0: packed unit i is unit {@code order[i]}, and its weight k sits at
+     * {@code [origin + k * panelStride + i]} (one panel per input column; the panels' padding past {@code units} is
+     * zeros). The last float is the largest {@code |w|}, +inf if a weight is infinite or NaN.
      */
     public static float[] pack(float[] w, int wOff, int units, int depth, int[] order) {
         int stride = panelStride(units);
@@ -186,6 +217,7 @@ public final class F32GemvTopK {
      * {@link #supports}{@code (units, depth, k)} must hold.
      *
      * @param packed         the table packed by {@link #pack} in {@code order}
+     * @param origin         where its panels start ({@link #ORIGINS})
      * @param order          {@link #packingOrder}{@code (units)}
      * @param packedPosition {@link #packedPositions}{@code (order)}
      * @param scores         {@link #scoresNeeded} floats, overwritten: the scores in packing order
@@ -195,26 +227,26 @@ public final class F32GemvTopK {
      * @param ranks          {@link #ranksNeeded} ints, overwritten
      * @return true with the top k written; false with only {@code scores[0, units)} written (see the class doc)
      */
-    public static boolean eval(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
+    public static boolean eval(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
                                int units, int k, float[] values, int vOff, int[] indices, int iOff,
                                float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         return VectorWidth.SCALAR
-                ? evalScalar(x, xOff, depth, packed, order, packedPosition, units, k, values, vOff, indices, iOff,
+                ? evalScalar(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices, iOff,
                         scores, terms, hits, keys, ranks)
-                : evalVector(x, xOff, depth, packed, order, packedPosition, units, k, values, vOff, indices, iOff,
+                : evalVector(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices, iOff,
                         scores, terms, hits, keys, ranks);
     }
 
     /** The vector kernel. */
-    public static boolean evalVector(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
+    public static boolean evalVector(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
                                      int units, int k, float[] values, int vOff, int[] indices, int iOff,
                                      float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         if (!finiteSums(x, xOff, depth, packed)) {
-            clampedScores(x, xOff, depth, packed, units, scores);
+            clampedScores(x, xOff, depth, packed, origin, units, scores);
             return false;
         }
         int stride = panelStride(units);
-        pairedTerms(x, xOff, depth, stride, terms);
+        pairedTerms(x, xOff, depth, origin, stride, terms);
         int sample = sampleUnits(units);
         sums(terms, depth, packed, 0, sample, false, 0f, scores, hits);
         int j = TopKFilter.sampleRank(k);
@@ -240,15 +272,15 @@ public final class F32GemvTopK {
     }
 
     /** The scalar twin: every score by {@link #unit}, then the same sample, threshold, keys and selection. */
-    public static boolean evalScalar(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition,
+    public static boolean evalScalar(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
                                      int units, int k, float[] values, int vOff, int[] indices, int iOff,
                                      float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         if (!finiteSums(x, xOff, depth, packed)) {
-            clampedScores(x, xOff, depth, packed, units, scores);
+            clampedScores(x, xOff, depth, packed, origin, units, scores);
             return false;
         }
         int stride = panelStride(units);
-        for (int i = 0; i < units; i++) scores[i] = unit(x, xOff, depth, packed, stride, i);
+        for (int i = 0; i < units; i++) scores[i] = unit(x, xOff, depth, packed, stride, origin + i);
         int sample = sampleUnits(units);
         int j = TopKFilter.sampleRank(k);
         int laneBound = sampleThresholdScalar(scores, sample / LANES, j, keys);
@@ -273,8 +305,8 @@ public final class F32GemvTopK {
     }
 
     /**
-     * Packed unit {@code i}'s score, {@code dot4(W[order[i]], x)}, over every input (zero or not), as TFLite sums it.
-     * Depth is a multiple of 4, so dot4 has no tail.
+     * The score of the unit at panel position {@code i} (its packed index plus the origin), {@code dot4(W[unit], x)},
+     * over every input (zero or not), as TFLite sums it. Depth is a multiple of 4, so dot4 has no tail.
      */
     static float unit(float[] x, int xOff, int depth, float[] packed, int stride, int i) {
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
@@ -288,10 +320,11 @@ public final class F32GemvTopK {
     }
 
     /** Every unit's FULLY_CONNECTED output with the NONE activation's clamp, for the declined rows the clamp can change. */
-    private static void clampedScores(float[] x, int xOff, int depth, float[] packed, int units, float[] scores) {
+    private static void clampedScores(float[] x, int xOff, int depth, float[] packed, int origin, int units,
+                                      float[] scores) {
         int stride = panelStride(units);
         for (int i = 0; i < units; i++) {
-            scores[i] = TfliteMath.activation(unit(x, xOff, depth, packed, stride, i), -TfliteMath.FLT_MAX,
+            scores[i] = TfliteMath.activation(unit(x, xOff, depth, packed, stride, origin + i), -TfliteMath.FLT_MAX,
                     TfliteMath.FLT_MAX);
         }
     }
@@ -302,7 +335,7 @@ public final class F32GemvTopK {
      * The non-zero inputs whose products {@link #sums} adds, in rounds of two per pair of dot4's partial sums (depth is
      * a multiple of 4): for the pair (l0, l2) round i holds the i-th non-zero input of residue 0 ({@code k mod 4}) and
      * of residue 2, each in increasing k, from {@code terms[0]}; for (l1, l3) the same from {@code terms[depth / 2]}.
-     * An entry is {@code k * stride} (input k's panel), and {@code depth} ints later the bits of {@code x[k]}. The
+     * An entry is {@code origin + k * stride} (input k's panel), and {@code depth} ints later the bits of {@code x[k]}. The
      * residue with fewer non-zero inputs is padded with +0 at the other residue's input of the same round (its weights
      * are loaded again, from L1, and add ±0). {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's
      * number of rounds.
@@ -313,11 +346,11 @@ public final class F32GemvTopK {
      * unchanged. Every weight must be finite (0 times an infinite weight is NaN) and the arithmetic non-flushing (see
      * the class doc). NaN and infinite inputs are not zero and stay in.
      */
-    private static void pairedTerms(float[] x, int xOff, int depth, int stride, int[] terms) {
+    private static void pairedTerms(float[] x, int xOff, int depth, int origin, int stride, int[] terms) {
         for (int pair = 0; pair < 2; pair++) {
             int at = pair * depth / 2; // even: depth is a multiple of 4
-            int first = residueTerms(x, xOff, depth, stride, pair, terms, at);
-            int second = residueTerms(x, xOff, depth, stride, pair + 2, terms, at + 1);
+            int first = residueTerms(x, xOff, depth, origin, stride, pair, terms, at);
+            int second = residueTerms(x, xOff, depth, origin, stride, pair + 2, terms, at + 1);
             int rounds = Math.max(first, second);
             padRounds(terms, depth, at, first, rounds);
             padRounds(terms, depth, at + 1, second, rounds);
@@ -329,12 +362,13 @@ public final class F32GemvTopK {
      * The non-zero inputs of {@code residue}, in increasing k, into entries {@code slot, slot + 2, ...} of
      * {@link #pairedTerms}' layout: how many.
      */
-    private static int residueTerms(float[] x, int xOff, int depth, int stride, int residue, int[] terms, int slot) {
+    private static int residueTerms(float[] x, int xOff, int depth, int origin, int stride, int residue, int[] terms,
+                                    int slot) {
         int n = 0;
         for (int k = residue; k < depth; k += 4) {
             float v = x[xOff + k];
             if (v != 0f) {
-                terms[slot + 2 * n] = k * stride;
+                terms[slot + 2 * n] = origin + k * stride;
                 terms[depth + slot + 2 * n] = Float.floatToRawIntBits(v);
                 n++;
             }

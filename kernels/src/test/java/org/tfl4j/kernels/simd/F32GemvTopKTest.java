@@ -10,6 +10,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,7 +29,7 @@ class F32GemvTopKTest {
 
     @FunctionalInterface
     interface Kernel {
-        boolean run(float[] x, int xOff, int depth, float[] packed, int[] order, int[] packedPosition, int units, int k,
+        boolean run(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition, int units, int k,
                     float[] values, int vOff, int[] indices, int iOff, float[] scores, int[] terms, int[] hits,
                     long[] keys, int[] ranks);
     }
@@ -181,14 +182,19 @@ class F32GemvTopKTest {
         int[] position = F32GemvTopK.packedPositions(order);
         float[] packed = F32GemvTopK.pack(w, 0, units, depth, order);
         Boolean answered = null;
+        int origin = 0;
         for (int kernel = 0; kernel < KERNELS.length; kernel++) {
-            String name = NAMES[kernel] + ", " + what + ", " + VectorWidth.describe();
+            int next = ORIGINS[kernel];
+            F32GemvTopK.movePanels(packed, units, depth, origin, next);
+            origin = next;
+            poisonRoom(packed, origin, F32GemvTopK.panelsLength(units, depth));
+            String name = NAMES[kernel] + " at origin " + origin + ", " + what + ", " + VectorWidth.describe();
             float[] values = guardedFloats(GUARD + k + GUARD);
             int[] indices = new int[GUARD + k + GUARD];
             Arrays.fill(indices, -7);
             float[] scores = guardedFloats(F32GemvTopK.scoresNeeded(units));
             int[] terms = new int[F32GemvTopK.termsNeeded(depth)];
-            boolean ok = KERNELS[kernel].run(xs, xOff, depth, packed, order, position, units, k, values, GUARD, indices,
+            boolean ok = KERNELS[kernel].run(xs, xOff, depth, packed, origin, order, position, units, k, values, GUARD, indices,
                     GUARD, scores, terms, new int[F32GemvTopK.hitsNeeded(units)], new long[F32GemvTopK.keysNeeded(k)],
                     new int[F32GemvTopK.ranksNeeded()]);
             if (answered == null) answered = ok;
@@ -272,6 +278,36 @@ class F32GemvTopKTest {
             if (shape == 3 && x[d] < 0) x[d] = 0f;
         }
         return x;
+    }
+
+    /** The panels' origin for each kernel in turn: the first, an odd one, the last. */
+    private static final int[] ORIGINS = {0, 13, F32GemvTopK.ORIGINS - 1};
+
+    /** NaN in the room around the panels (all but the last float, the largest weight): a kernel that read it would fail. */
+    private static void poisonRoom(float[] packed, int origin, int panelsLength) {
+        Arrays.fill(packed, 0, origin, Float.NaN);
+        Arrays.fill(packed, origin + panelsLength, packed.length - 1, Float.NaN);
+    }
+
+    @Test
+    void movesPanelsToEveryOriginAndBack() {
+        Random random = new Random(15L);
+        int units = 1000, depth = 16;
+        float[] w = table(random, units, depth, 0);
+        float[] packed = F32GemvTopK.pack(w, 0, units, depth, F32GemvTopK.packingOrder(units));
+        float[] at0 = packed.clone();
+        int origin = 0;
+        for (int to : new int[] {15, 1, 8, 8, 14, 0}) {
+            F32GemvTopK.movePanels(packed, units, depth, origin, to);
+            origin = to;
+            int length = F32GemvTopK.panelsLength(units, depth);
+            assertArrayEquals(Arrays.copyOfRange(at0, 0, length), Arrays.copyOfRange(packed, to, to + length),
+                    "panels at origin " + to);
+            assertEquals(at0[at0.length - 1], packed[packed.length - 1], "the largest weight stays last");
+        }
+        float[] moved = packed;
+        assertThrows(IllegalArgumentException.class, () -> F32GemvTopK.movePanels(moved, units, depth, 0, F32GemvTopK.ORIGINS));
+        assertThrows(IllegalArgumentException.class, () -> F32GemvTopK.movePanels(moved, units, depth, -1, 0));
     }
 
     private static float[] guardedFloats(int n) {
