@@ -70,7 +70,7 @@ public class ConvBenchmark {
         packedFilter = impl.equals("simd") ? Conv2D.packFilter(g, filter, 0) : null;
 
         float[] expected = new float[y.length];
-        conv.eval(x, 0, filter, 0, smallestFilterValue, null, bias, 0, expected, 0);
+        conv.eval(x, 0, filter, 0, smallestFilterValue, null, 0, bias, 0, expected, 0);
         run();
         for (int i = 0; i < y.length; i++) {
             if (Float.floatToRawIntBits(y[i]) != Float.floatToRawIntBits(expected[i])) {
@@ -92,7 +92,7 @@ public class ConvBenchmark {
 
     @Benchmark
     public float[] run() {
-        conv.eval(x, 0, filter, 0, smallestFilterValue, packedFilter, bias, 0, y, 0);
+        conv.eval(x, 0, filter, 0, smallestFilterValue, packedFilter, 0, bias, 0, y, 0);
         return y;
     }
 }

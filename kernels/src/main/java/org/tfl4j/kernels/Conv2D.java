@@ -102,7 +102,7 @@ public final class Conv2D {
      * The filter {@code [O, K]} packed for the vector kernels this geometry runs: for one output position the GEMVs'
      * layout ({@link F32ConvChannelLanes#pack}), else the sequential sums' ({@link F32ConvChannelLanes#packForSeqsum}).
      * Pack a constant filter once and pass it to
-     * {@link #eval(float[], int, float[], int, float, float[], float[], int, float[], int)}.
+     * {@link #eval(float[], int, float[], int, float, float[], int, float[], int, float[], int)}.
      */
     public static float[] packFilter(Geometry geometry, float[] filter, int filterOff) {
         return geometry.positions() == 1
@@ -127,7 +127,7 @@ public final class Conv2D {
     /** Like {@link #eval(float[], int, float[], int, float[], int, float[], int)} with the filter's {@link #smallestFilterValue}. */
     public void eval(float[] x, int xOff, float[] filter, int filterOff, float smallestFilterValue, float[] bias, int biasOff,
                      float[] y, int yOff) {
-        eval(x, xOff, filter, filterOff, smallestFilterValue, null, bias, biasOff, y, yOff);
+        eval(x, xOff, filter, filterOff, smallestFilterValue, null, 0, bias, biasOff, y, yOff);
     }
 
     /**
@@ -135,10 +135,10 @@ public final class Conv2D {
      * when {@code packedFilter} ({@link #packFilter} of the same filter) is not null: they take the outputs whose
      * order they have (whole-8-row-block and past-4-column-block GEMM rows, the one-position GEMV) when no flushing
      * is needed; every other output, and everything when flushing, runs the per-output scalar code. The bits are
-     * the same either way.
+     * the same either way. {@code packedOff} is the packed data's origin in its array ({@code PanelOrigins}).
      */
     public void eval(float[] x, int xOff, float[] filter, int filterOff, float smallestFilterValue, float[] packedFilter,
-                     float[] bias, int biasOff, float[] y, int yOff) {
+                     int packedOff, float[] bias, int biasOff, float[] y, int yOff) {
         int depth = g.patchSize();
         int rows = g.outChannels();
         int cols = g.positions();
@@ -149,7 +149,7 @@ public final class Conv2D {
         // product have no channel-lane form.
         boolean coeffBased = !eigenContraction && depth + rows + cols < MatMul.COEFF_BASED_THRESHOLD && cols != 1;
         if (packedFilter != null && !flush && rows != 1 && !coeffBased) {
-            evalPacked(x, xOff, filter, filterOff, packedFilter, bias, biasOff, y, yOff);
+            evalPacked(x, xOff, filter, filterOff, packedFilter, packedOff, bias, biasOff, y, yOff);
             return;
         }
         int col = 0;
@@ -185,7 +185,7 @@ public final class Conv2D {
      * the multithreaded kernel. Otherwise the GEMM micro-kernel sums sequentially the rows in whole 8-row blocks and
      * every row of the columns past the last whole 4-column block; columns go in pairs that share that row count.
      */
-    private void evalPacked(float[] x, int xOff, float[] filter, int filterOff, float[] packedFilter,
+    private void evalPacked(float[] x, int xOff, float[] filter, int filterOff, float[] packedFilter, int packedOff,
                             float[] bias, int biasOff, float[] y, int yOff) {
         int depth = g.patchSize();
         int rows = g.outChannels();
@@ -196,9 +196,9 @@ public final class Conv2D {
             int srcOff = Math.max(run, 0);
             if (eigenContraction) {
                 F32ConvChannelLanes.blockedSeqsum(src, srcOff, depth, F32ConvChannelLanes.gemvBlock(depth, rows),
-                        packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
+                        packedFilter, packedOff, rows, bias, biasOff, actMin, actMax, y, yOff);
             } else {
-                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, rows, bias, biasOff, actMin, actMax, y, yOff);
+                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, packedOff, rows, bias, biasOff, actMin, actMax, y, yOff);
             }
             return;
         }
@@ -214,13 +214,13 @@ public final class Conv2D {
                 int run1 = runStart(xOff, col + 1);
                 float[] src1 = run1 >= 0 ? x : fillPatch(x, xOff, col + 1, secondPatch);
                 int src1Off = Math.max(run1, 0);
-                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, packedFilter, seqRows,
+                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, packedFilter, packedOff, seqRows,
                         bias, biasOff, actMin, actMax, y, yOff + col * rows, yOff + (col + 1) * rows);
                 scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
                 scalarOutputs(seqRows, filter, filterOff, src1, src1Off, col + 1, false, bias, biasOff, y, yOff);
                 col += 2;
             } else {
-                F32ConvChannelLanes.seqsum(src0, src0Off, depth, packedFilter, seqRows,
+                F32ConvChannelLanes.seqsum(src0, src0Off, depth, packedFilter, packedOff, seqRows,
                         bias, biasOff, actMin, actMax, y, yOff + col * rows);
                 scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
                 col++;

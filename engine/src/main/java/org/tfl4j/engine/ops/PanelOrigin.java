@@ -1,16 +1,18 @@
 package org.tfl4j.engine.ops;
 
+import org.tfl4j.kernels.simd.PanelOrigins;
+
 /**
  * Where one node's packed weight panels start in their array, chosen by timing, for one interpreter.
  *
  * <p>Why: a kernel whose vector loads straddle cache lines runs markedly slower (the scoring pass on the models'
- * label tables: about 20% slower at seven of eight origins, see {@code F32GemvTopK.ORIGINS}), and Java shows no
+ * label tables: about 20% slower at seven of eight origins, see {@code PanelOrigins}), and Java shows no
  * array's address, so the origin that starts the panels on a 64-byte boundary can only be found by trying. After
  * {@link #FIRST_TUNING} runs (by then the JIT has compiled the kernel) the node moves its panels to each origin in
  * turn, times its kernel {@link #TIMED_RUNS} times on the current input, and keeps the fastest origin; again after
  * {@link #SECOND_TUNING} runs, then every {@link #RETUNING} runs, as the garbage collector may move the array (young
  * arrays are copied when they survive a collection; after that they rarely move). A tuning costs some
- * {@code origins * TIMED_RUNS} kernel runs and as many moves of the panels, about 2 ms for the feature model's table,
+ * {@code 16 * TIMED_RUNS} kernel runs and as many moves of the panels, about 2 ms for the feature model's table,
  * and allocates nothing. The outputs never depend on the origin (the same arithmetic on the same values), only the
  * time does.
  *
@@ -38,15 +40,13 @@ final class PanelOrigin {
         void run(int origin);
     }
 
-    private final int origins;
     private final Mover mover;
     private final TimedPass pass;
     private int origin;
     private int runsUntilTuning = FIRST_TUNING;
     private int tunings;
 
-    PanelOrigin(int origins, Mover mover, TimedPass pass) {
-        this.origins = origins;
+    PanelOrigin(Mover mover, TimedPass pass) {
         this.mover = mover;
         this.pass = pass;
     }
@@ -65,7 +65,7 @@ final class PanelOrigin {
     private void tune() {
         int best = origin;
         long bestNanos = Long.MAX_VALUE;
-        for (int candidate = 0; candidate < origins; candidate++) {
+        for (int candidate = 0; candidate < PanelOrigins.COUNT; candidate++) {
             mover.move(origin, candidate);
             origin = candidate;
             long fastest = Long.MAX_VALUE;

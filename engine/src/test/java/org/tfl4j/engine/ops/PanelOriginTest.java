@@ -20,7 +20,7 @@ class PanelOriginTest {
     @Test
     void keepsTheFastestOriginAndTunesOnSchedule() {
         int fast = 11;
-        PanelOrigin placement = new PanelOrigin(16, this::move, origin -> spin(origin == fast ? 20_000 : 200_000));
+        PanelOrigin placement = new PanelOrigin(this::move, origin -> spin(origin == fast ? 20_000 : 200_000));
         for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) assertEquals(0, placement.originForRun());
         assertEquals(0, placement.tunings());
         assertEquals(fast, placement.originForRun(), "the first tuning, at run " + PanelOrigin.FIRST_TUNING);
@@ -36,14 +36,14 @@ class PanelOriginTest {
     @Test
     void aTuningAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        PanelOrigin placement = new PanelOrigin(16, this::move, origin -> spin(1_000));
+        PanelOrigin placement = new PanelOrigin(this::move, origin -> spin(1_000));
         long best = Long.MAX_VALUE;
         for (int tuning = 0; tuning < 5; tuning++) { // the first tunings run interpreted: the best must be zero
             for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) placement.originForRun();
             long before = threads.getCurrentThreadAllocatedBytes();
             placement.originForRun();
             best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
-            placement = new PanelOrigin(16, this::move, origin -> spin(1_000));
+            placement = new PanelOrigin(this::move, origin -> spin(1_000));
             at = 0; // a new node's panels start at origin 0
         }
         assertEquals(0, best, "bytes allocated by a tuning");

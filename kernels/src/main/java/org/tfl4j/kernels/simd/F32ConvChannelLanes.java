@@ -46,15 +46,16 @@ public final class F32ConvChannelLanes {
         return blockedSize(channels, depth, LANES);
     }
 
-    /** Floats in {@code [ceil(channels / width), depth, width]}. */
+    /** Floats in {@code [ceil(channels / width), depth, width]}, then room to move it ({@link PanelOrigins}). */
     private static int blockedSize(int channels, int depth, int width) {
-        return (channels + width - 1) / width * depth * width;
+        return (channels + width - 1) / width * depth * width + PanelOrigins.COUNT - 1;
     }
 
     /**
      * Packs the filter {@code [channels, depth]} (OHWI flattened to rows of {@code depth = KH·KW·C}, row-major from
-     * {@code filterOff}) into a new {@code [ceil(channels / L), depth, L]} array: element {@code (o, k)} goes to
-     * {@code [o / L][k][o % L]}; the lanes of the last block past {@code channels} are zeros, never stored.
+     * {@code filterOff}) into a new {@code [ceil(channels / L), depth, L]} array, at origin 0 and followed by room to
+     * move it ({@link PanelOrigins}): element {@code (o, k)} goes to {@code [o / L][k][o % L]}; the lanes of the last
+     * block past {@code channels} are zeros, never stored.
      */
     public static float[] pack(float[] filter, int filterOff, int channels, int depth) {
         return packInBlocks(filter, filterOff, channels, depth, LANES);
@@ -110,39 +111,40 @@ public final class F32ConvChannelLanes {
      *
      * @param x        patch {@code [depth]}
      * @param packed   filter {@code [rows, depth]} packed by {@link #packForSeqsum}, {@code rows >= channels}
+     * @param packedOff where its data starts in the array: its origin, below {@link PanelOrigins#COUNT}
      * @param channels how many leading output channels to compute
      * @param bias     {@code [rows]}, or null for none
      * @param actMin   lower clamp of the fused activation (-FLT_MAX for none)
      * @param actMax   upper clamp (FLT_MAX for none)
      * @param y        output {@code [channels]}
      */
-    public static void seqsum(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void seqsum(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                               float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         if (VectorWidth.SCALAR) {
-            seqsumScalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            seqsumScalar(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         } else {
-            seqsumVector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            seqsumVector(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         }
     }
 
     /** The vector kernel of {@link #seqsum}. */
-    public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        seqsumBlocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        seqsumBlocks(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #seqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void seqsumBlocks(float[] x, int xOff, int depth, float[] packed, int channels,
+    private static void seqsumBlocks(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
         int groupStride = depth * GROUP_LANES;
         int block = 0;
         for (; block + GROUP <= wholeBlocks; block += GROUP) { // a group of four blocks: four independent sums
-            int p = block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
+            int p = packedOff + block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
             for (int k = 0; k < depth; k++) {
                 int at = p + k * GROUP_LANES;
@@ -159,7 +161,7 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(s3).intoArray(y, yOff + o + 3 * LANES);
         }
         for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: two sums at once
-            int p = block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0;
             for (int k = 0; k < depth; k++) {
                 int at = p + k * GROUP_LANES;
@@ -172,7 +174,7 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(s1).intoArray(y, yOff + o + LANES);
         }
         for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
-            int p = block / GROUP * groupStride + block % GROUP * LANES;
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
             for (int k = 0; k < depth; k++) {
                 s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * GROUP_LANES)).mul(x[xOff + k]));
@@ -180,15 +182,15 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(s).intoArray(y, yOff + block * LANES);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #seqsum}: each channel's sequential sum on the same packed layout. */
-    public static void seqsumScalar(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void seqsumScalar(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
@@ -196,33 +198,33 @@ public final class F32ConvChannelLanes {
      * {@link #seqsum} for two patches at once, {@code x0} into {@code y[y0Off ..]} and {@code x1} into
      * {@code y[y1Off ..]}: each packed load then feeds two sums, halving the filter traffic.
      */
-    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
                                float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
         if (VectorWidth.SCALAR) {
-            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
         } else {
-            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
         }
     }
 
     /** The vector kernel of {@link #seqsum2}. */
-    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
                                      float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
     }
 
     /** The products of {@link #seqsum2Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
                                      float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
         int wholeBlocks = channels / LANES;
         int groupStride = depth * GROUP_LANES;
         int block = 0;
         for (; block + GROUP <= wholeBlocks; block += GROUP) { // four blocks x two patches: eight independent sums
-            int p = block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
+            int p = packedOff + block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0; // patch 0
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;                       // patch 1
             for (int k = 0; k < depth; k++) {
@@ -253,7 +255,7 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b3).intoArray(y, y1Off + o + 3 * LANES);
         }
         for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: four sums at once
-            int p = block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, b0 = a0, b1 = a0;
             for (int k = 0; k < depth; k++) {
                 int at = p + k * GROUP_LANES;
@@ -273,7 +275,7 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b1).intoArray(y, y1Off + o + LANES);
         }
         for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
-            int p = block / GROUP * groupStride + block % GROUP * LANES;
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector a = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), b = a;
             for (int k = 0; k < depth; k++) {
                 FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * GROUP_LANES));
@@ -285,21 +287,21 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b).intoArray(y, y1Off + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, o), bias, biasOff, o, actMin, actMax);
-            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #seqsum2}: {@link #seqsumScalar} for each patch. */
-    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
                                      float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
-        seqsumScalar(x0, x0Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y0Off);
-        seqsumScalar(x1, x1Off, depth, packed, channels, bias, biasOff, actMin, actMax, y, y1Off);
+        seqsumScalar(x0, x0Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off);
+        seqsumScalar(x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y1Off);
     }
 
     /** Channel {@code o}'s sequential sum from +0 over its weights packed by {@link #packForSeqsum}. */
-    private static float seqsumChannel(float[] x, int xOff, int depth, float[] packed, int o) {
-        int p = (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES; // [o / 4L][k][o % 4L] at p + k * 4L
+    private static float seqsumChannel(float[] x, int xOff, int depth, float[] packed, int packedOff, int o) {
+        int p = packedOff + (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES; // [o / 4L][k][o % 4L] at p + k * 4L
         float s = 0f;
         for (int k = 0; k < depth; k++, p += GROUP_LANES) s = s + packed[p] * x[xOff + k];
         return s;
@@ -309,22 +311,22 @@ public final class F32ConvChannelLanes {
     // dot4 (the single-thread kernel's GEMV)
 
     /** {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum. */
-    public static void dot4(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void dot4(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                             float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         if (VectorWidth.SCALAR) {
-            dot4Scalar(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            dot4Scalar(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         } else {
-            dot4Vector(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            dot4Vector(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         }
     }
 
     /** The vector kernel of {@link #dot4}. */
-    public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        dot4Blocks(x, xOff, depth, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        dot4Blocks(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
@@ -332,26 +334,26 @@ public final class F32ConvChannelLanes {
      * The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), by the GEMV's general kernel
      * ({@link F32GemvDot4#wholeBlockSums}: this filter layout is its), and the scalar tail.
      */
-    private static void dot4Blocks(float[] x, int xOff, int depth, float[] packed, int channels,
+    private static void dot4Blocks(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
-        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, wholeBlocks, y, yOff);
+        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, packedOff, wholeBlocks, y, yOff);
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #dot4}. */
-    public static void dot4Scalar(float[] x, int xOff, int depth, float[] packed, int channels,
+    public static void dot4Scalar(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** Channel {@code o}'s {@link TfliteMath#dot4} over its packed weights. */
-    private static float dot4Channel(float[] x, int xOff, int depth, float[] packed, int o) {
-        int p = (o / LANES) * depth * LANES + o % LANES;
+    private static float dot4Channel(float[] x, int xOff, int depth, float[] packed, int packedOff, int o) {
+        int p = packedOff + (o / LANES) * depth * LANES + o % LANES;
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
         int k = 0;
         for (int depth4 = depth & ~3; k < depth4; k += 4, p += 4 * LANES) {
@@ -373,33 +375,33 @@ public final class F32ConvChannelLanes {
      * {@code kBlock} (see {@link #gemvBlock}), each block summed sequentially from +0 and added to a result that
      * starts at +0.
      */
-    public static void blockedSeqsum(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+    public static void blockedSeqsum(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
                                      float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         if (VectorWidth.SCALAR) {
-            blockedSeqsumScalar(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            blockedSeqsumScalar(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         } else {
-            blockedSeqsumVector(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+            blockedSeqsumVector(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         }
     }
 
     /** The vector kernel of {@link #blockedSeqsum}. */
-    public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+    public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
                                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        blockedSeqsumBlocks(x, xOff, depth, kBlock, packed, channels, bias, biasOff, actMin, actMax, y, yOff);
+        blockedSeqsumBlocks(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #blockedSeqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void blockedSeqsumBlocks(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+    private static void blockedSeqsumBlocks(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
                                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
         int blockStride = depth * LANES;
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) {
-            int p0 = block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
+            int p0 = packedOff + block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
             FloatVector r0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), r1 = r0, r2 = r0, r3 = r0;
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
@@ -424,7 +426,7 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(r3).intoArray(y, yOff + o + 3 * LANES);
         }
         for (; block < wholeBlocks; block++) {
-            int base = block * blockStride;
+            int base = packedOff + block * blockStride;
             FloatVector r = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
@@ -438,21 +440,21 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(r).intoArray(y, yOff + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #blockedSeqsum}. */
-    public static void blockedSeqsumScalar(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels,
+    public static void blockedSeqsumScalar(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
                                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
         }
     }
 
     /** Channel {@code o}'s blocked sequential sum over its packed weights. */
-    private static float blockedSeqsumChannel(float[] x, int xOff, int depth, int kBlock, float[] packed, int o) {
-        int base = (o / LANES) * depth * LANES + o % LANES;
+    private static float blockedSeqsumChannel(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int o) {
+        int base = packedOff + (o / LANES) * depth * LANES + o % LANES;
         float result = 0f;
         for (int start = 0; start < depth; start += kBlock) {
             int end = Math.min(start + kBlock, depth);

@@ -125,39 +125,16 @@ public final class F32GemvTopK {
     }
 
     /**
-     * The panels may start at any of the first {@code ORIGINS} floats of the packed array (the kernels take that
-     * origin; {@link #movePanels} moves them). Why: a vector load that straddles two cache lines costs about two. The
-     * heap puts an array wherever it will, only 8-byte aligned, and Java cannot see where; 64-byte vectors over panels
-     * that start on a 64-byte boundary never straddle, and elsewhere every one does. Of the 16 origins one 64-byte
-     * boundary is among them wherever the array lies: the engine times the pass at each and keeps the fastest. Measured
-     * (JDK 17, 16 lanes, Intel Xeon VM; the fused pass on the models' tables and representative input, one JVM per line,
-     * even origins): cnn-genre 6.4-6.6 µs at one origin and 7.7-8.4 at the seven others, cnn 4.4-4.8 against 5.3-6.3;
-     * the fast origin differed from one JVM to the next.
-     */
-    public static final int ORIGINS = 16;
-
-    /**
-     * Floats of the packed table: up to {@code ORIGINS - 1} floats of room before the {@code depth} panels
-     * {@link #panelStride} apart, then the largest weight magnitude.
+     * Floats of the packed table: the {@code depth} panels {@link #panelStride} apart, from their origin
+     * ({@link PanelOrigins}: room for up to {@code COUNT - 1} floats before them), then the largest weight magnitude.
      */
     public static int packedSize(int units, int depth) {
-        return panelsLength(units, depth) + ORIGINS;
+        return panelsLength(units, depth) + PanelOrigins.COUNT;
     }
 
     /** Floats the panels take, their padding included. */
     public static int panelsLength(int units, int depth) {
         return depth * panelStride(units);
-    }
-
-    /**
-     * Moves the panels of a table packed by {@link #pack} from origin {@code from} to origin {@code to} (both below
-     * {@link #ORIGINS}); the floats outside them are room, never read.
-     */
-    public static void movePanels(float[] packed, int units, int depth, int from, int to) {
-        if (from < 0 || from >= ORIGINS || to < 0 || to >= ORIGINS) {
-            throw new IllegalArgumentException("origins " + from + " -> " + to + ": expected 0 to " + (ORIGINS - 1));
-        }
-        System.arraycopy(packed, from, packed, to, panelsLength(units, depth));
     }
 
     /**
@@ -217,7 +194,7 @@ public final class F32GemvTopK {
      * {@link #supports}{@code (units, depth, k)} must hold.
      *
      * @param packed         the table packed by {@link #pack} in {@code order}
-     * @param origin         where its panels start ({@link #ORIGINS})
+     * @param origin         where its panels start ({@link PanelOrigins})
      * @param order          {@link #packingOrder}{@code (units)}
      * @param packedPosition {@link #packedPositions}{@code (order)}
      * @param scores         {@link #scoresNeeded} floats, overwritten: the scores in packing order

@@ -128,8 +128,13 @@ class Conv2DChannelLanesTest {
         float[] expected = nans(yOff + ySize + 3);
         conv.eval(x, xOff, f, fOff, bias, biasOff, expected, yOff);
         float[] packed = Conv2D.packFilter(g, f, fOff);
+        int origin = random.nextInt(PanelOrigins.COUNT); // the packed data moved there, NaN around it
+        int length = packed.length - (PanelOrigins.COUNT - 1);
+        PanelOrigins.move(packed, 0, origin, length);
+        Arrays.fill(packed, 0, origin, Float.NaN);
+        Arrays.fill(packed, origin + length, packed.length, Float.NaN);
         float[] y = nans(yOff + ySize + 3);
-        conv.eval(x, xOff, f, fOff, conv.smallestFilterValue(f, fOff), packed, bias, biasOff, y, yOff);
+        conv.eval(x, xOff, f, fOff, conv.smallestFilterValue(f, fOff), packed, origin, bias, biasOff, y, yOff);
         for (int i = 0; i < ySize; i++) {
             if (Float.isNaN(expected[yOff + i])) fail(g + ": the scalar code left output " + i + " unwritten");
         }

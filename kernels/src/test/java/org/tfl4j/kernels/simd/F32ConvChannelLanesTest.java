@@ -36,19 +36,20 @@ class F32ConvChannelLanesTest {
 
     @FunctionalInterface
     interface OnePatch {
-        void run(float[] x, int xOff, int depth, float[] packed, int channels, float[] bias, int biasOff,
+        void run(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels, float[] bias, int biasOff,
                  float actMin, float actMax, float[] y, int yOff);
     }
 
     @FunctionalInterface
     interface TwoPatches {
-        void run(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int channels,
+        void run(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off);
     }
 
     @FunctionalInterface
     interface Blocked {
-        void run(float[] x, int xOff, int depth, int kBlock, float[] packed, int channels, float[] bias, int biasOff,
+        void run(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels, float[] bias,
+                 int biasOff,
                  float actMin, float actMax, float[] y, int yOff);
     }
 
@@ -98,7 +99,7 @@ class F32ConvChannelLanesTest {
                         c.f[c.fOff + random.nextInt(channels) * depth + k] = weights == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
                         what += weights == 1 ? ", an infinite weight" : ", a NaN weight";
                     }
-                    runOnePatch(what, kernels, c, F32ConvChannelLanes.pack(c.f, c.fOff, c.rows, depth),
+                    runOnePatch(what, kernels, c, Case.atOrigin(F32ConvChannelLanes.pack(c.f, c.fOff, c.rows, depth), c.origin),
                             c.expected(TfliteMath::dot4, c.x, c.xOff));
                 }
             }
@@ -127,7 +128,7 @@ class F32ConvChannelLanesTest {
         float[] expected = c.expected((f, row, x, xOff, n) -> MatMul.blockedSeqsum(f, row, x, xOff, n, productRows), c.x, c.xOff);
         for (int k = 0; k < kernels.length; k++) {
             float[] y = guarded(channels);
-            kernels[k].run(c.x, c.xOff, depth, kBlock, c.packed, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+            kernels[k].run(c.x, c.xOff, depth, kBlock, c.packed, c.origin, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
             assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c + ", k block " + kBlock);
         }
     }
@@ -148,7 +149,7 @@ class F32ConvChannelLanesTest {
                 for (int k = 0; k < kernels.length; k++) {
                     float[] y = new float[y1Off + channels + GUARD];
                     Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
-                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.seqsumPacked, channels, c.bias, c.biasOff, c.lo, c.hi,
+                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.seqsumPacked, c.origin, channels, c.bias, c.biasOff, c.lo, c.hi,
                             y, GUARD, y1Off);
                     String where = "seqsum2 " + NAMES[k] + ", " + c;
                     assertBits(expected0, y, GUARD, channels, where + ", patch 0");
@@ -174,11 +175,11 @@ class F32ConvChannelLanesTest {
         }
     }
 
-    /** Every kernel on case {@code c} with the filter packed as {@code packed}, against {@code expected}. */
+    /** Every kernel on case {@code c} with the filter packed as {@code packed} (at the case's origin), against {@code expected}. */
     private static void runOnePatch(String what, OnePatch[] kernels, Case c, float[] packed, float[] expected) {
         for (int k = 0; k < kernels.length; k++) {
             float[] y = guarded(c.channels);
-            kernels[k].run(c.x, c.xOff, c.depth, packed, c.channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+            kernels[k].run(c.x, c.xOff, c.depth, packed, c.origin, c.channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
             assertOutputs(expected, y, GUARD, c.channels, what + " " + NAMES[k] + ", " + c);
         }
     }
@@ -189,6 +190,8 @@ class F32ConvChannelLanesTest {
      */
     private static final class Case {
         final int channels, depth, rows, fOff = 7, xOff = 3, biasOff = 2;
+        /** Where the packed filters' data starts ({@link PanelOrigins}): every origin over the sweep, NaN around it. */
+        final int origin;
         final float[] f, x, bias, packed, seqsumPacked;
         final float lo, hi;
 
@@ -201,8 +204,18 @@ class F32ConvChannelLanesTest {
             this.bias = index % 3 == 2 ? null : randomValues(random, biasOff + rows);
             this.lo = CLAMPS[index % 4][0];
             this.hi = CLAMPS[index % 4][1];
-            this.packed = F32ConvChannelLanes.pack(f, fOff, rows, depth);
-            this.seqsumPacked = F32ConvChannelLanes.packForSeqsum(f, fOff, rows, depth);
+            this.origin = index % PanelOrigins.COUNT;
+            this.packed = atOrigin(F32ConvChannelLanes.pack(f, fOff, rows, depth), origin);
+            this.seqsumPacked = atOrigin(F32ConvChannelLanes.packForSeqsum(f, fOff, rows, depth), origin);
+        }
+
+        /** The packed data moved from origin 0 to {@code origin}, NaN in the room around it (a kernel reading it fails). */
+        private static float[] atOrigin(float[] packed, int origin) {
+            int length = packed.length - (PanelOrigins.COUNT - 1);
+            PanelOrigins.move(packed, 0, origin, length);
+            Arrays.fill(packed, 0, origin, Float.NaN);
+            Arrays.fill(packed, origin + length, packed.length, Float.NaN);
+            return packed;
         }
 
         float[] expected(Order order, float[] patch, int patchOff) {
@@ -217,7 +230,8 @@ class F32ConvChannelLanesTest {
 
         @Override
         public String toString() {
-            return "channels " + channels + " of " + rows + ", depth " + depth + (bias == null ? ", no bias" : ", bias")
+            return "channels " + channels + " of " + rows + ", depth " + depth + ", origin " + origin
+                    + (bias == null ? ", no bias" : ", bias")
                     + ", clamp [" + lo + ", " + hi + "]";
         }
     }

@@ -185,7 +185,7 @@ class F32GemvTopKTest {
         int origin = 0;
         for (int kernel = 0; kernel < KERNELS.length; kernel++) {
             int next = ORIGINS[kernel];
-            F32GemvTopK.movePanels(packed, units, depth, origin, next);
+            PanelOrigins.move(packed, origin, next, F32GemvTopK.panelsLength(units, depth));
             origin = next;
             poisonRoom(packed, origin, F32GemvTopK.panelsLength(units, depth));
             String name = NAMES[kernel] + " at origin " + origin + ", " + what + ", " + VectorWidth.describe();
@@ -281,7 +281,7 @@ class F32GemvTopKTest {
     }
 
     /** The panels' origin for each kernel in turn: the first, an odd one, the last. */
-    private static final int[] ORIGINS = {0, 13, F32GemvTopK.ORIGINS - 1};
+    private static final int[] ORIGINS = {0, 13, PanelOrigins.COUNT - 1};
 
     /** NaN in the room around the panels (all but the last float, the largest weight): a kernel that read it would fail. */
     private static void poisonRoom(float[] packed, int origin, int panelsLength) {
@@ -298,7 +298,7 @@ class F32GemvTopKTest {
         float[] at0 = packed.clone();
         int origin = 0;
         for (int to : new int[] {15, 1, 8, 8, 14, 0}) {
-            F32GemvTopK.movePanels(packed, units, depth, origin, to);
+            PanelOrigins.move(packed, origin, to, F32GemvTopK.panelsLength(units, depth));
             origin = to;
             int length = F32GemvTopK.panelsLength(units, depth);
             assertArrayEquals(Arrays.copyOfRange(at0, 0, length), Arrays.copyOfRange(packed, to, to + length),
@@ -306,8 +306,9 @@ class F32GemvTopKTest {
             assertEquals(at0[at0.length - 1], packed[packed.length - 1], "the largest weight stays last");
         }
         float[] moved = packed;
-        assertThrows(IllegalArgumentException.class, () -> F32GemvTopK.movePanels(moved, units, depth, 0, F32GemvTopK.ORIGINS));
-        assertThrows(IllegalArgumentException.class, () -> F32GemvTopK.movePanels(moved, units, depth, -1, 0));
+        int length = F32GemvTopK.panelsLength(units, depth);
+        assertThrows(IllegalArgumentException.class, () -> PanelOrigins.move(moved, 0, PanelOrigins.COUNT, length));
+        assertThrows(IllegalArgumentException.class, () -> PanelOrigins.move(moved, -1, 0, length));
     }
 
     private static float[] guardedFloats(int n) {
