@@ -10,5 +10,10 @@
  * RESHAPE + TOPK_V2 as one scoring pass; {@code GruWhileFusion} and {@code GruCellFusion}, a Keras GRU) documents
  * the chain it replaces and why its bits are TFLite's. Ops whose code maps to a swapped-in kernel are never fused.
  * {@code Model.fusions()} and {@code tfl4j bench} list the chains a model's fusions replaced.
+ *
+ * <p>The nodes that stream large packed weights (the scoring pass's label table, the convolutions' filters) bind a copy
+ * of them per interpreter, and a {@link org.tfl4j.engine.ops.PanelOrigin} moves its data, after the JIT has compiled
+ * the kernel, to the origin in the array where the kernel times fastest: the one that starts it on a 64-byte boundary
+ * ({@code org.tfl4j.kernels.simd.PanelOrigins}). Only the time depends on it, never the bits.
  */
 package org.tfl4j.engine.ops;

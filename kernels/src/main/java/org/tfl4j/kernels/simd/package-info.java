@@ -20,5 +20,8 @@
  * ({@code p + blockStride}) is not recognised by its range-check elimination: every vector load then keeps its own
  * bounds check and the loop is not unrolled. Measured on the CNN models' convolutions: 17 to 35% less time in this form
  * (ConvBenchmark, JDK 17; the code was disassembled before and after).
+ *
+ * <p>The kernels that stream large packed weights ({@code F32GemvTopK}, {@code F32ConvChannelLanes}) take the data's
+ * origin in its array, so that the engine can move it onto a 64-byte boundary ({@link org.tfl4j.kernels.simd.PanelOrigins}).
  */
 package org.tfl4j.kernels.simd;
