@@ -77,10 +77,10 @@ final class Conv2DOp implements OpKernel {
             int bOff = buffers.offset(bias);
             if (filter.isConstant()) {
                 float smallestFilterValue = conv.smallestFilterValue(f, fOff);
-                float[] packed = packedFilter.clone();
-                int length = packed.length - (PanelOrigins.COUNT - 1);
-                PanelOrigin placement = new PanelOrigin((from, to) -> PanelOrigins.move(packed, from, to, length),
-                        origin -> conv.eval(x, xOff, f, fOff, smallestFilterValue, packed, origin, b, bOff, y, yOff));
+                PanelOrigin placement = new PanelOrigin(packedFilter, packedFilter.length - (PanelOrigins.COUNT - 1),
+                        (packed, origin) -> conv.eval(x, xOff, f, fOff, smallestFilterValue, packed, origin, b, bOff, y,
+                                yOff));
+                float[] packed = placement.packed();
                 return () -> conv.eval(x, xOff, f, fOff, smallestFilterValue, packed, placement.originForRun(), b, bOff,
                         y, yOff);
             }

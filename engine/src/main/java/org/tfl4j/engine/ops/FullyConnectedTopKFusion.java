@@ -5,7 +5,6 @@ import org.tfl4j.kernels.MatMul;
 import org.tfl4j.kernels.TfliteMath;
 import org.tfl4j.kernels.TopKV2;
 import org.tfl4j.kernels.simd.F32GemvTopK;
-import org.tfl4j.kernels.simd.PanelOrigins;
 import org.tfl4j.kernels.simd.TopKFilter;
 import org.tfl4j.parser.Activation;
 import org.tfl4j.parser.BuiltinOp;
@@ -113,11 +112,10 @@ final class FullyConnectedTopKFusion implements GraphFusion.Fusion {
             int[] ranks = new int[F32GemvTopK.ranksNeeded()];
             int[] replayScratch = new int[TopKV2.scratchNeeded(k)];
             long[] topKKeys = new long[TopKFilter.keysNeeded(units, k)];
-            float[] panels = packed.clone(); // this interpreter's own: tuning moves them
-            int panelsLength = F32GemvTopK.panelsLength(units, depth);
-            PanelOrigin placement = new PanelOrigin((from, to) -> PanelOrigins.move(panels, from, to, panelsLength),
-                    origin -> F32GemvTopK.eval(in, xo, depth, panels, origin, order, packedPosition, units, k, v, vo,
-                            ix, io, scores, terms, hits, keys, ranks));
+            PanelOrigin placement = new PanelOrigin(packed, F32GemvTopK.panelsLength(units, depth),
+                    (panels, origin) -> F32GemvTopK.eval(in, xo, depth, panels, origin, order, packedPosition, units, k,
+                            v, vo, ix, io, scores, terms, hits, keys, ranks));
+            float[] panels = placement.packed();
             return () -> {
                 boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(in, xo, depth));
                 if (!flush) {

@@ -1,59 +1,83 @@
 package org.tfl4j.engine.ops;
 
 import org.junit.jupiter.api.Test;
+import org.tfl4j.kernels.simd.PanelOrigins;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 /**
- * {@link PanelOrigin}: when it tunes, that it keeps the origin its pass ran fastest at and leaves the panels there,
- * and that a tuning allocates nothing. The pass is a spin of known length per origin.
+ * {@link PanelOrigin}: when it tunes, that it keeps the origin its pass ran fastest at and leaves the data there,
+ * that every timed pass finds the data at the origin it is given, and that a tuning allocates nothing. The pass is a
+ * spin of known length per origin.
  */
 class PanelOriginTest {
+    private static final int LENGTH = 64;
 
-    /** Where the fake panels are, as the mover moves them; a move from anywhere else is an error. */
-    private int at;
-    private int moves;
+    /** Timed passes that found the data somewhere else than at their origin. */
+    private int misplaced;
+
+    /** 1 to LENGTH, then the room for the origins, then one float that stays last (as F32GemvTopK's largest weight). */
+    private static float[] template() {
+        float[] packed = new float[LENGTH + PanelOrigins.COUNT];
+        for (int i = 0; i < LENGTH; i++) packed[i] = i + 1;
+        packed[packed.length - 1] = -7f;
+        return packed;
+    }
+
+    private PanelOrigin.TimedPass spinning(long fastNanos, long slowNanos, int fast) {
+        return (packed, origin) -> {
+            if (packed[origin] != 1f || packed[origin + LENGTH - 1] != LENGTH) misplaced++;
+            spin(origin == fast ? fastNanos : slowNanos);
+        };
+    }
 
     @Test
     void keepsTheFastestOriginAndTunesOnSchedule() {
         int fast = 11;
-        PanelOrigin placement = new PanelOrigin(this::move, origin -> spin(origin == fast ? 20_000 : 200_000));
+        float[] template = template();
+        PanelOrigin placement = new PanelOrigin(template, LENGTH, spinning(20_000, 200_000, fast));
+        assertNotSame(template, placement.packed(), "the interpreter's own copy");
         for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) assertEquals(0, placement.originForRun());
         assertEquals(0, placement.tunings());
         assertEquals(fast, placement.originForRun(), "the first tuning, at run " + PanelOrigin.FIRST_TUNING);
-        assertEquals(fast, at, "the panels are left at the chosen origin");
+        assertDataAt(placement, fast, "the data is left at the chosen origin");
         assertEquals(1, placement.tunings());
         for (int run = 1; run < PanelOrigin.SECOND_TUNING; run++) placement.originForRun();
         assertEquals(1, placement.tunings());
         placement.originForRun();
         assertEquals(2, placement.tunings(), "the second tuning, " + PanelOrigin.SECOND_TUNING + " runs later");
-        assertEquals(fast, at);
+        assertDataAt(placement, fast, "after the second tuning");
+        assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
+        assertArrayEquals(template(), template, "the shared template is never moved");
     }
 
     @Test
     void aTuningAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        PanelOrigin placement = new PanelOrigin(this::move, origin -> spin(1_000));
+        float[] template = template();
         long best = Long.MAX_VALUE;
         for (int tuning = 0; tuning < 5; tuning++) { // the first tunings run interpreted: the best must be zero
+            PanelOrigin placement = new PanelOrigin(template, LENGTH, spinning(1_000, 1_000, 0));
             for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) placement.originForRun();
             long before = threads.getCurrentThreadAllocatedBytes();
             placement.originForRun();
             best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
-            placement = new PanelOrigin(this::move, origin -> spin(1_000));
-            at = 0; // a new node's panels start at origin 0
+            assertEquals(1, placement.tunings());
         }
         assertEquals(0, best, "bytes allocated by a tuning");
-        assertTrue(moves > 0);
+        assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
     }
 
-    private void move(int from, int to) {
-        assertEquals(at, from, "moved from where the panels are not");
-        at = to;
-        moves++;
+    private static void assertDataAt(PanelOrigin placement, int origin, String what) {
+        float[] packed = placement.packed();
+        assertArrayEquals(Arrays.copyOfRange(template(), 0, LENGTH), Arrays.copyOfRange(packed, origin, origin + LENGTH),
+                what);
+        assertEquals(-7f, packed[packed.length - 1], what + ": the last float stays");
     }
 
     private static void spin(long nanos) {
