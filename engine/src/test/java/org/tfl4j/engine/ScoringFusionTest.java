@@ -124,8 +124,8 @@ class ScoringFusionTest {
         ByteBuffer model = c.build();
         float[][] rows = new float[7][];
         List<List<Object>> expected = new java.util.ArrayList<>();
-        try (Interpreter unfused = new Interpreter(Model.load(model.duplicate(), new Interpreter.Options().setFusion(false)),
-                new Interpreter.Options())) {
+        try (Interpreter unfused = new Interpreter(Model.load(model.duplicate(),
+                new Interpreter.Options().setFusion(false)), new Interpreter.Options())) {
             for (int r = 0; r < rows.length; r++) {
                 rows[r] = row(random, c.depth, r);
                 expected.add(run(unfused, rows[r]));

@@ -198,7 +198,8 @@ public final class Conv2D {
                 F32ConvChannelLanes.blockedSeqsum(src, srcOff, depth, F32ConvChannelLanes.gemvBlock(depth, rows),
                         packedFilter, packedOff, rows, bias, biasOff, actMin, actMax, y, yOff);
             } else {
-                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, packedOff, rows, bias, biasOff, actMin, actMax, y, yOff);
+                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, packedOff, rows, bias, biasOff, actMin,
+                        actMax, y, yOff);
             }
             return;
         }

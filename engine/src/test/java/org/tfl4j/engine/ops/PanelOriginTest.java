@@ -75,8 +75,8 @@ class PanelOriginTest {
 
     private static void assertDataAt(PanelOrigin placement, int origin, String what) {
         float[] packed = placement.packed();
-        assertArrayEquals(Arrays.copyOfRange(template(), 0, LENGTH), Arrays.copyOfRange(packed, origin, origin + LENGTH),
-                what);
+        assertArrayEquals(Arrays.copyOfRange(template(), 0, LENGTH), Arrays.copyOfRange(packed, origin,
+                origin + LENGTH), what);
         assertEquals(-7f, packed[packed.length - 1], what + ": the last float stays");
     }
 

@@ -161,7 +161,8 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(s3).intoArray(y, yOff + o + 3 * LANES);
         }
         for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: two sums at once
-            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            // block % GROUP is 0 or 2: one group
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0;
             for (int k = 0; k < depth; k++) {
                 int at = p + k * GROUP_LANES;
@@ -198,28 +199,34 @@ public final class F32ConvChannelLanes {
      * {@link #seqsum} for two patches at once, {@code x0} into {@code y[y0Off ..]} and {@code x1} into
      * {@code y[y1Off ..]}: each packed load then feeds two sums, halving the filter traffic.
      */
-    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
-                               float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff,
+                               int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                               int y0Off, int y1Off) {
         if (VectorWidth.SCALAR) {
-            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                    y0Off, y1Off);
         } else {
-            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                    y0Off, y1Off);
         }
     }
 
     /** The vector kernel of {@link #seqsum2}. */
-    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
-                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
+                                     int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
+                                     float[] y, int y0Off, int y1Off) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
+        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                y0Off, y1Off);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
     }
 
     /** The products of {@link #seqsum2Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
-                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
+                                      int packedOff, int channels, float[] bias, int biasOff, float actMin,
+                                      float actMax, float[] y, int y0Off, int y1Off) {
         int wholeBlocks = channels / LANES;
         int groupStride = depth * GROUP_LANES;
         int block = 0;
@@ -255,7 +262,8 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b3).intoArray(y, y1Off + o + 3 * LANES);
         }
         for (; block + 2 <= wholeBlocks; block += 2) { // two whole blocks of a last, partial group: four sums at once
-            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES; // block % GROUP is 0 or 2: one group
+            // block % GROUP is 0 or 2: one group
+            int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, b0 = a0, b1 = a0;
             for (int k = 0; k < depth; k++) {
                 int at = p + k * GROUP_LANES;
@@ -287,21 +295,25 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b).intoArray(y, y1Off + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
-            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, packedOff, o), bias, biasOff, o, actMin,
+                    actMax);
+            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, packedOff, o), bias, biasOff, o, actMin,
+                    actMax);
         }
     }
 
     /** The scalar twin of {@link #seqsum2}: {@link #seqsumScalar} for each patch. */
-    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff, int channels,
-                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
+                                     int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
+                                     float[] y, int y0Off, int y1Off) {
         seqsumScalar(x0, x0Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off);
         seqsumScalar(x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y1Off);
     }
 
     /** Channel {@code o}'s sequential sum from +0 over its weights packed by {@link #packForSeqsum}. */
     private static float seqsumChannel(float[] x, int xOff, int depth, float[] packed, int packedOff, int o) {
-        int p = packedOff + (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES; // [o / 4L][k][o % 4L] at p + k * 4L
+        // [o / 4L][k][o % 4L] at p + k * 4L
+        int p = packedOff + (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES;
         float s = 0f;
         for (int k = 0; k < depth; k++, p += GROUP_LANES) s = s + packed[p] * x[xOff + k];
         return s;
@@ -375,33 +387,40 @@ public final class F32ConvChannelLanes {
      * {@code kBlock} (see {@link #gemvBlock}), each block summed sequentially from +0 and added to a result that
      * starts at +0.
      */
-    public static void blockedSeqsum(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
-                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    public static void blockedSeqsum(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff,
+                                     int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                     int yOff) {
         if (VectorWidth.SCALAR) {
-            blockedSeqsumScalar(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            blockedSeqsumScalar(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax,
+                    y, yOff);
         } else {
-            blockedSeqsumVector(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            blockedSeqsumVector(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax,
+                    y, yOff);
         }
     }
 
     /** The vector kernel of {@link #blockedSeqsum}. */
-    public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
-                                           float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    public static void blockedSeqsumVector(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff,
+                                           int channels, float[] bias, int biasOff, float actMin, float actMax,
+                                           float[] y, int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        blockedSeqsumBlocks(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+        blockedSeqsumBlocks(x, xOff, depth, kBlock, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #blockedSeqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void blockedSeqsumBlocks(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
-                                           float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    private static void blockedSeqsumBlocks(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff,
+                                            int channels, float[] bias, int biasOff, float actMin, float actMax,
+                                            float[] y, int yOff) {
         int wholeBlocks = channels / LANES;
         int blockStride = depth * LANES;
         int block = 0;
         for (; block + 4 <= wholeBlocks; block += 4) {
-            int p0 = packedOff + block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride, p3 = p2 + blockStride;
+            int p0 = packedOff + block * blockStride, p1 = p0 + blockStride, p2 = p1 + blockStride,
+                    p3 = p2 + blockStride;
             FloatVector r0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), r1 = r0, r2 = r0, r3 = r0;
             for (int start = 0; start < depth; start += kBlock) {
                 int end = Math.min(start + kBlock, depth);
@@ -440,20 +459,24 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(r).intoArray(y, yOff + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff,
+                    o, actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #blockedSeqsum}. */
-    public static void blockedSeqsumScalar(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int channels,
-                                           float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    public static void blockedSeqsumScalar(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff,
+                                           int channels, float[] bias, int biasOff, float actMin, float actMax,
+                                           float[] y, int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(blockedSeqsumChannel(x, xOff, depth, kBlock, packed, packedOff, o), bias, biasOff,
+                    o, actMin, actMax);
         }
     }
 
     /** Channel {@code o}'s blocked sequential sum over its packed weights. */
-    private static float blockedSeqsumChannel(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff, int o) {
+    private static float blockedSeqsumChannel(float[] x, int xOff, int depth, int kBlock, float[] packed, int packedOff,
+                                              int o) {
         int base = packedOff + (o / LANES) * depth * LANES + o % LANES;
         float result = 0f;
         for (int start = 0; start < depth; start += kBlock) {

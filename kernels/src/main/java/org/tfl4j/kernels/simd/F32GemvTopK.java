@@ -204,20 +204,20 @@ public final class F32GemvTopK {
      * @param ranks          {@link #ranksNeeded} ints, overwritten
      * @return true with the top k written; false with only {@code scores[0, units)} written (see the class doc)
      */
-    public static boolean eval(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
-                               int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                               float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
+    public static boolean eval(float[] x, int xOff, int depth, float[] packed, int origin, int[] order,
+                               int[] packedPosition, int units, int k, float[] values, int vOff, int[] indices,
+                               int iOff, float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         return VectorWidth.SCALAR
-                ? evalScalar(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices, iOff,
-                        scores, terms, hits, keys, ranks)
-                : evalVector(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices, iOff,
-                        scores, terms, hits, keys, ranks);
+                ? evalScalar(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices,
+                        iOff, scores, terms, hits, keys, ranks)
+                : evalVector(x, xOff, depth, packed, origin, order, packedPosition, units, k, values, vOff, indices,
+                        iOff, scores, terms, hits, keys, ranks);
     }
 
     /** The vector kernel. */
-    public static boolean evalVector(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
-                                     int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                                     float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
+    public static boolean evalVector(float[] x, int xOff, int depth, float[] packed, int origin, int[] order,
+                                     int[] packedPosition, int units, int k, float[] values, int vOff, int[] indices,
+                                     int iOff, float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         if (!finiteSums(x, xOff, depth, packed)) {
             clampedScores(x, xOff, depth, packed, origin, units, scores);
             return false;
@@ -249,9 +249,9 @@ public final class F32GemvTopK {
     }
 
     /** The scalar twin: every score by {@link #unit}, then the same sample, threshold, keys and selection. */
-    public static boolean evalScalar(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
-                                     int units, int k, float[] values, int vOff, int[] indices, int iOff,
-                                     float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
+    public static boolean evalScalar(float[] x, int xOff, int depth, float[] packed, int origin, int[] order,
+                                     int[] packedPosition, int units, int k, float[] values, int vOff, int[] indices,
+                                     int iOff, float[] scores, int[] terms, int[] hits, long[] keys, int[] ranks) {
         if (!finiteSums(x, xOff, depth, packed)) {
             clampedScores(x, xOff, depth, packed, origin, units, scores);
             return false;
@@ -312,10 +312,10 @@ public final class F32GemvTopK {
      * The non-zero inputs whose products {@link #sums} adds, in rounds of two per pair of dot4's partial sums (depth is
      * a multiple of 4): for the pair (l0, l2) round i holds the i-th non-zero input of residue 0 ({@code k mod 4}) and
      * of residue 2, each in increasing k, from {@code terms[0]}; for (l1, l3) the same from {@code terms[depth / 2]}.
-     * An entry is {@code origin + k * stride} (input k's panel), and {@code depth} ints later the bits of {@code x[k]}. The
-     * residue with fewer non-zero inputs is padded with +0 at the other residue's input of the same round (its weights
-     * are loaded again, from L1, and add ±0). {@code terms[2 depth]} and {@code terms[2 depth + 1]} get each pair's
-     * number of rounds.
+     * An entry is {@code origin + k * stride} (input k's panel), and {@code depth} ints later the bits of
+     * {@code x[k]}. The residue with fewer non-zero inputs is padded with +0 at the other residue's input of the same
+     * round (its weights are loaded again, from L1, and add ±0). {@code terms[2 depth]} and {@code terms[2 depth + 1]}
+     * get each pair's number of rounds.
      *
      * <p>Why leaving zero inputs out keeps dot4's bits: each partial sum starts at +0 and only adds products, and under
      * round-to-nearest such a sum is never -0 (-0 comes only from -0 + -0; non-zero values that cancel give +0). A
@@ -555,8 +555,8 @@ public final class F32GemvTopK {
      * and below it when a lane held more than its share of the sample's best, which then let about a quarter more
      * keys through (cnn's scores: 235 against 187). The sample's ranks that reach the bound (at least j, usually
      * under 40) are found by {@link #sampleBits} (into {@code hits}), gathered into {@code ranks} in order, and their
-     * j-th largest counted as {@link TopKFilter#jthLargestVector} does; more than {@link #EXACT_RANK_MAX} of them (ties,
-     * or a lane holding many) keep the bound. The scores are finite, so a set bit is a rank that reaches the bound
+     * j-th largest counted as {@link TopKFilter#jthLargestVector} does; more than {@link #EXACT_RANK_MAX} of them
+     * (ties, or a lane holding many) keep the bound. The scores are finite, so a set bit is a rank that reaches the bound
      * ({@link #collectHits}). (A compare, a first-true lane and a rank test per lane took about 0.4 µs more on JDK 17,
      * where {@code VectorMask.firstTrue} is no intrinsic.)
      */

@@ -22,6 +22,7 @@
  * (ConvBenchmark, JDK 17; the code was disassembled before and after).
  *
  * <p>The kernels that stream large packed weights ({@code F32GemvTopK}, {@code F32ConvChannelLanes}) take the data's
- * origin in its array, so that the engine can move it onto a 64-byte boundary ({@link org.tfl4j.kernels.simd.PanelOrigins}).
+ * origin in its array, so that the engine can move it onto a 64-byte boundary
+ * ({@link org.tfl4j.kernels.simd.PanelOrigins}).
  */
 package org.tfl4j.kernels.simd;

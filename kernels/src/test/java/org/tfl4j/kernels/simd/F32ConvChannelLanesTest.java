@@ -99,8 +99,8 @@ class F32ConvChannelLanesTest {
                         c.f[c.fOff + random.nextInt(channels) * depth + k] = weights == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
                         what += weights == 1 ? ", an infinite weight" : ", a NaN weight";
                     }
-                    runOnePatch(what, kernels, c, Case.atOrigin(F32ConvChannelLanes.pack(c.f, c.fOff, c.rows, depth), c.origin),
-                            c.expected(TfliteMath::dot4, c.x, c.xOff));
+                    runOnePatch(what, kernels, c, Case.atOrigin(F32ConvChannelLanes.pack(c.f, c.fOff, c.rows, depth),
+                            c.origin), c.expected(TfliteMath::dot4, c.x, c.xOff));
                 }
             }
         }
@@ -128,7 +128,8 @@ class F32ConvChannelLanesTest {
         float[] expected = c.expected((f, row, x, xOff, n) -> MatMul.blockedSeqsum(f, row, x, xOff, n, productRows), c.x, c.xOff);
         for (int k = 0; k < kernels.length; k++) {
             float[] y = guarded(channels);
-            kernels[k].run(c.x, c.xOff, depth, kBlock, c.packed, c.origin, channels, c.bias, c.biasOff, c.lo, c.hi, y, GUARD);
+            kernels[k].run(c.x, c.xOff, depth, kBlock, c.packed, c.origin, channels, c.bias, c.biasOff, c.lo, c.hi,
+                    y, GUARD);
             assertOutputs(expected, y, GUARD, channels, what + " " + NAMES[k] + ", " + c + ", k block " + kBlock);
         }
     }
@@ -149,8 +150,8 @@ class F32ConvChannelLanesTest {
                 for (int k = 0; k < kernels.length; k++) {
                     float[] y = new float[y1Off + channels + GUARD];
                     Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
-                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.seqsumPacked, c.origin, channels, c.bias, c.biasOff, c.lo, c.hi,
-                            y, GUARD, y1Off);
+                    kernels[k].run(c.x, c.xOff, x1, 1, depth, c.seqsumPacked, c.origin, channels, c.bias, c.biasOff,
+                            c.lo, c.hi, y, GUARD, y1Off);
                     String where = "seqsum2 " + NAMES[k] + ", " + c;
                     assertBits(expected0, y, GUARD, channels, where + ", patch 0");
                     assertBits(expected1, y, y1Off, channels, where + ", patch 1");
@@ -175,7 +176,10 @@ class F32ConvChannelLanesTest {
         }
     }
 
-    /** Every kernel on case {@code c} with the filter packed as {@code packed} (at the case's origin), against {@code expected}. */
+    /**
+     * Every kernel on case {@code c} with the filter packed as {@code packed} (at the case's origin), against
+     * {@code expected}.
+     */
     private static void runOnePatch(String what, OnePatch[] kernels, Case c, float[] packed, float[] expected) {
         for (int k = 0; k < kernels.length; k++) {
             float[] y = guarded(c.channels);
@@ -209,7 +213,9 @@ class F32ConvChannelLanesTest {
             this.seqsumPacked = atOrigin(F32ConvChannelLanes.packForSeqsum(f, fOff, rows, depth), origin);
         }
 
-        /** The packed data moved from origin 0 to {@code origin}, NaN in the room around it (a kernel reading it fails). */
+        /**
+         * The packed data moved from origin 0 to {@code origin}, NaN in the room around it (a kernel reading it fails).
+         */
         private static float[] atOrigin(float[] packed, int origin) {
             int length = packed.length - (PanelOrigins.COUNT - 1);
             PanelOrigins.move(packed, 0, origin, length);

@@ -29,7 +29,8 @@ class F32GemvTopKTest {
 
     @FunctionalInterface
     interface Kernel {
-        boolean run(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition, int units, int k,
+        boolean run(float[] x, int xOff, int depth, float[] packed, int origin, int[] order, int[] packedPosition,
+                    int units, int k,
                     float[] values, int vOff, int[] indices, int iOff, float[] scores, int[] terms, int[] hits,
                     long[] keys, int[] ranks);
     }
@@ -194,7 +195,8 @@ class F32GemvTopKTest {
             Arrays.fill(indices, -7);
             float[] scores = guardedFloats(F32GemvTopK.scoresNeeded(units));
             int[] terms = new int[F32GemvTopK.termsNeeded(depth)];
-            boolean ok = KERNELS[kernel].run(xs, xOff, depth, packed, origin, order, position, units, k, values, GUARD, indices,
+            boolean ok = KERNELS[kernel].run(xs, xOff, depth, packed, origin, order, position, units, k, values,
+                    GUARD, indices,
                     GUARD, scores, terms, new int[F32GemvTopK.hitsNeeded(units)], new long[F32GemvTopK.keysNeeded(k)],
                     new int[F32GemvTopK.ranksNeeded()]);
             if (answered == null) answered = ok;
@@ -283,7 +285,9 @@ class F32GemvTopKTest {
     /** The panels' origin for each kernel in turn: the first, an odd one, the last. */
     private static final int[] ORIGINS = {0, 13, PanelOrigins.COUNT - 1};
 
-    /** NaN in the room around the panels (all but the last float, the largest weight): a kernel that read it would fail. */
+    /**
+     * NaN in the room around the panels (all but the last float, the largest weight): a kernel that read it would fail.
+     */
     private static void poisonRoom(float[] packed, int origin, int panelsLength) {
         Arrays.fill(packed, 0, origin, Float.NaN);
         Arrays.fill(packed, origin + panelsLength, packed.length - 1, Float.NaN);
