@@ -111,7 +111,8 @@ class ScoringFusionTest {
     /**
      * The fused node moves its table's panels to the origin it times fastest after 2,000 runs ({@code PanelOrigin},
      * whose own test covers the later tunings): the bits stay the unfused model's on every kind of row before and
-     * after, the runs around the tuning (about run 2,330: the flushing rows are not counted) checked one by one.
+     * after, the runs around the tuning (one origin per run, from about run 2,330 to 2,350: the flushing rows are not
+     * counted) checked one by one.
      */
     @Test
     void keepsTheUnfusedBitsThroughTheOriginTunings() {

@@ -11,9 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 /**
- * {@link PanelOrigin}: when it tunes, that it keeps the origin its pass ran fastest at and leaves the data there,
- * that every timed pass finds the data at the origin it is given, and that a tuning allocates nothing. The pass is a
- * spin of known length per origin.
+ * {@link PanelOrigin}: when it tunes (one origin per run), that each run of a tuning gets the origin it timed with the
+ * data there, that it keeps the origin its pass ran fastest at and leaves the data there, that every timed pass finds
+ * the data at the origin it is given, and that a tuning allocates nothing. The pass is a spin of known length per
+ * origin.
  */
 class PanelOriginTest {
     private static final int LENGTH = 64;
@@ -44,16 +45,26 @@ class PanelOriginTest {
         assertNotSame(template, placement.packed(), "the interpreter's own copy");
         for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) assertEquals(0, placement.originForRun());
         assertEquals(0, placement.tunings());
-        assertEquals(fast, placement.originForRun(), "the first tuning, at run " + PanelOrigin.FIRST_TUNING);
-        assertDataAt(placement, fast, "the data is left at the chosen origin");
+        tune(placement, PanelOrigin.FIRST_TUNING, fast);
         assertEquals(1, placement.tunings());
-        for (int run = 1; run < PanelOrigin.SECOND_TUNING; run++) placement.originForRun();
+        for (int run = 1; run < PanelOrigin.SECOND_TUNING; run++) assertEquals(fast, placement.originForRun());
         assertEquals(1, placement.tunings());
-        placement.originForRun();
+        tune(placement, PanelOrigin.SECOND_TUNING, fast);
         assertEquals(2, placement.tunings(), "the second tuning, " + PanelOrigin.SECOND_TUNING + " runs later");
-        assertDataAt(placement, fast, "after the second tuning");
+        assertEquals(fast, placement.originForRun(), "after the second tuning");
         assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
         assertArrayEquals(template(), template, "the shared template is never moved");
+    }
+
+    /** The runs of one tuning, from its first: each at the origin it timed, the last at the fastest. */
+    private static void tune(PanelOrigin placement, int firstRun, int fast) {
+        for (int candidate = 0; candidate < PanelOrigins.COUNT - 1; candidate++) {
+            String run = "run " + (firstRun + candidate) + ", the tuning's step " + candidate;
+            assertEquals(candidate, placement.originForRun(), run);
+            assertDataAt(placement, candidate, run);
+        }
+        assertEquals(fast, placement.originForRun(), "the tuning's last run, at the fastest origin");
+        assertDataAt(placement, fast, "the data is left at the chosen origin");
     }
 
     @Test
@@ -65,7 +76,7 @@ class PanelOriginTest {
             PanelOrigin placement = new PanelOrigin(template, LENGTH, spinning(1_000, 1_000, 0));
             for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) placement.originForRun();
             long before = threads.getCurrentThreadAllocatedBytes();
-            placement.originForRun();
+            for (int step = 0; step < PanelOrigins.COUNT; step++) placement.originForRun();
             best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
             assertEquals(1, placement.tunings());
         }
