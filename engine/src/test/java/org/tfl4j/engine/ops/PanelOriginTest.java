@@ -9,11 +9,13 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link PanelOrigin}: when it tunes (one origin per run), that each run of a tuning gets the origin it timed with the
  * data there, that it keeps the origin its pass ran fastest at and leaves the data there, that every timed pass finds
- * the data at the origin it is given, and that a tuning allocates nothing. The pass is a spin of known length per
+ * the data at the origin it is given, that a garbage collection since a tuning began brings another one, and that a
+ * tuning allocates nothing. The pass is a spin of known length per
  * origin.
  */
 class PanelOriginTest {
@@ -54,6 +56,41 @@ class PanelOriginTest {
         assertEquals(fast, placement.originForRun(), "after the second tuning");
         assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
         assertArrayEquals(template(), template, "the shared template is never moved");
+    }
+
+    @Test
+    void tunesAgainAfterACollection() {
+        int fast = 5;
+        long[] collections = {3};
+        PanelOrigin placement = new PanelOrigin(template(), LENGTH, spinning(20_000, 200_000, fast),
+                () -> collections[0]);
+        for (int run = 1; run < PanelOrigin.FIRST_TUNING; run++) placement.originForRun();
+        tune(placement, PanelOrigin.FIRST_TUNING, fast);
+        for (int run = 0; run < 3 * PanelOrigin.COLLECTION_CHECK; run++) {
+            assertEquals(fast, placement.originForRun(), "no collection, no tuning: run " + run);
+        }
+        collections[0]++;
+        int runs = untilATuningBegins(placement);
+        assertTrue(runs <= PanelOrigin.COLLECTION_CHECK, "a tuning began " + runs + " runs after a collection");
+        for (int candidate = 1; candidate < PanelOrigins.COUNT; candidate++) {
+            if (candidate == 7) collections[0]++; // a collection during the tuning: its data may have moved since
+            int origin = placement.originForRun();
+            assertEquals(candidate == PanelOrigins.COUNT - 1 ? fast : candidate, origin, "step " + candidate);
+        }
+        assertEquals(2, placement.tunings());
+        runs = untilATuningBegins(placement);
+        assertTrue(runs <= PanelOrigin.COLLECTION_CHECK, "a collection during a tuning: the next began after " + runs);
+        assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
+    }
+
+    /** Runs {@code placement} until a tuning's first run (at origin 0, the data there): how many runs before it. */
+    private static int untilATuningBegins(PanelOrigin placement) {
+        int runs = 0;
+        while (placement.originForRun() != 0) {
+            if (++runs > 2 * PanelOrigin.COLLECTION_CHECK) return runs;
+        }
+        assertDataAt(placement, 0, "a tuning's first run");
+        return runs;
     }
 
     /** The runs of one tuning, from its first: each at the origin it timed, the last at the fastest. */
