@@ -14,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link PanelOrigin}: when it tunes (one origin per run), that each run of a tuning gets the origin it timed with the
  * data there, that it keeps the origin its pass ran fastest at and leaves the data there, that every timed pass finds
- * the data at the origin it is given, that a garbage collection since a tuning began brings another one, and that a
- * tuning allocates nothing. The pass is a spin of known length per
- * origin.
+ * the data at the origin it is given, that a garbage collection since a tuning began brings another one (up to a cap),
+ * and that a tuning allocates nothing. The pass is a spin of known length per origin.
  */
 class PanelOriginTest {
     private static final int LENGTH = 64;
@@ -80,6 +79,21 @@ class PanelOriginTest {
         assertEquals(2, placement.tunings());
         runs = untilATuningBegins(placement);
         assertTrue(runs <= PanelOrigin.COLLECTION_CHECK, "a collection during a tuning: the next began after " + runs);
+        assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
+    }
+
+    @Test
+    void collectionsBringAtMostSoManyTunings() {
+        long[] collections = {0};
+        PanelOrigin placement = new PanelOrigin(template(), LENGTH, spinning(1_000, 10_000, 3), () -> collections[0]);
+        for (int run = 1; run < PanelOrigin.FIRST_TUNING + PanelOrigins.COUNT; run++) placement.originForRun();
+        assertEquals(1, placement.tunings());
+        for (int n = 1; n <= PanelOrigin.COLLECTION_TUNINGS + 2; n++) {
+            collections[0]++;
+            for (int run = 0; run < PanelOrigin.COLLECTION_CHECK + PanelOrigins.COUNT; run++) placement.originForRun();
+            int expected = 1 + Math.min(n, PanelOrigin.COLLECTION_TUNINGS);
+            assertEquals(expected, placement.tunings(), "tunings after " + n + " collections");
+        }
         assertEquals(0, misplaced, "timed passes that found the data elsewhere than at their origin");
     }
 
