@@ -21,12 +21,12 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  *
  * <p>How: the table is packed once in a fixed pseudo-random order of its units ({@link #packingOrder}), so that its
  * first {@link #sampleUnits} are a random sample, and by input column: {@code [depth][units]}, one panel per input
- * ({@link #pack}). The GEMV runs over steps of {@code 4 L} units with dot4's four partial sums of each in registers,
- * and reads only the panels whose input is not zero (see below), two partial sums at a time: their non-zero inputs
- * paired in rounds ({@link #pairedTerms}), eight independent sums per round. The sample's steps go first;
- * their scores give TopKFilter's threshold (the sample's exact {@code j}-th largest rank), and are then compared with
- * it in a short pass of their own. The other steps compare their final sums with that threshold as they leave the
- * registers. The compare bits of 32 units go into one int; the set bits are counted (fewer than k, or more than
+ * ({@link #pack}). The GEMV runs over steps of {@code 8 L} units (eight vectors) and reads only the panels whose
+ * input is not zero (see below), two of dot4's partial sums at a time: their non-zero inputs paired in rounds
+ * ({@link #pairedTerms}), sixteen independent sums per round; a pass over the even inputs' pair, then one over the
+ * odd inputs' ({@link #sums}). The sample's steps go first; their scores give TopKFilter's threshold (the sample's
+ * exact {@code j}-th largest rank), and are then compared with it. The other steps compare their final scores with
+ * that threshold right after the odd pass stores them. The compare bits of 32 units go into one int; the set bits are counted (fewer than k, or more than
  * TopKFilter's limit, and the sample misjudged the row), and only the reaching units (about 200 of the models' 3953)
  * are ever visited again. Their keys (rank, then the unit's own index for ties) are counted into TopKFilter's buckets
  * as they are collected (the buckets spread up to the sample's best rank; the few above it share the top one), and
@@ -56,10 +56,12 @@ public final class F32GemvTopK {
     private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
     private static final int LANES = FLOATS.length();
-    /** Units per step of the vector GEMV: four vectors, each with dot4's four partial sums. */
-    private static final int STEP = 4 * LANES;
+    /** Units whose compare bits are taken together: four vectors (two ints at 16 lanes, half of one at 4). */
+    private static final int GROUP = 4 * LANES;
+    /** Units per step of the vector GEMV: eight vectors, two groups (see {@link #sums}). */
+    private static final int STEP = 2 * GROUP;
     /** The sample's length is a multiple of this: whole steps, whole ints of compare bits, at every width. */
-    private static final int SAMPLE_ALIGN = 64;
+    private static final int SAMPLE_ALIGN = 128;
     /** The deepest table taken (the term lists live in {@code terms}). */
     private static final int MAX_DEPTH = 64;
     /** The packing order's seed: any fixed value; fixed so that every load packs alike. */
@@ -362,32 +364,44 @@ public final class F32GemvTopK {
     }
 
     /**
-     * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}: per step of four vectors, dot4's
-     * partial sums over the non-zero inputs in the rounds of {@link #pairedTerms} (each partial sum in increasing k,
-     * as dot4 adds them; eight independent chains per round), l0 and l2 first, then l1 and l3, then
-     * {@code (l0 + l2) + (l1 + l3)}. When {@code collect}, each step's sums are also compared with {@code lowest} as they
-     * leave the registers, and the bits of its {@code 4 L} units written to {@code hits} (bit {@code u mod 32} of int
-     * {@code u / 32} for unit u; a step covers whole ints, or at 4 lanes the two halves of one in turn). That work goes
-     * to other ports than the GEMV's float arithmetic and overlaps with it: the same compares as a pass of their own
-     * over the stored scores took about 0.9 µs more at depth 16 on JDK 17, and reloading each step's four vectors from
-     * L1 for a shared helper about 0.5 µs more (cnn's table and input). So {@link #sampleBits} repeats this code.
-     * Not even the bits' store can be a helper of its own: C2 leaves it out of line in this method, whose size
-     * reaches NodeCountInliningCutoff (-XX:+PrintInlining), and calls it once per step.
+     * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}, by dot4's partial sums over the
+     * non-zero inputs in the rounds of {@link #pairedTerms}: {@link #evenSums} stores {@code l0 + l2} of each unit,
+     * then {@link #oddSums} adds {@code l1 + l3} to it and, when {@code collect}, writes the compare bits of each step's
+     * scores with {@code lowest} ({@link #groupBits}).
+     *
+     * <p>Why steps of eight vectors, in two passes: every load's panel offset comes from the term list, so C2 checks
+     * each load's range inside the loop and adds the step's base to each term. Those integer instructions, not the
+     * float work nor L2, bounded the GEMV: with four vectors per step, each round of sixteen float operations carried
+     * five range checks and about ten integer operations (read in the JIT's code). Eight vectors per step halve them
+     * per float operation. Both pairs' rounds at eight vectors in one method were too large for C1 ("out of virtual
+     * registers"; a JVM that compiled such a method at tier 2 first stayed on that code, allocating every vector),
+     * hence the two passes, each compiled by C1 at tier 3. Measured, kernel alone (both forms in one JVM, alternating,
+     * JDK 17, AVX-512, tables at their fastest origin): cnn-genre's table with 23 of 32 inputs non-zero 5.4-5.7 to
+     * 4.7-5.0 µs, cnn's shape 4.3-4.8 to 3.8-4.2 µs; faster at 8 and 4 lanes too (AVX-512 machine). Four vectors per
+     * step in two passes was slower than in one.
      */
     private static void sums(int[] terms, int depth, float[] packed, int from, int to, boolean collect, float lowest,
                              float[] scores, int[] hits) {
-        int pairs02 = 0, pairs13 = depth / 2, values = depth;
-        int rounds02 = terms[2 * depth], rounds13 = terms[2 * depth + 1];
+        evenSums(terms, depth, packed, from, to, scores);
+        oddSums(terms, depth, packed, from, to, collect, lowest, scores, hits);
+    }
+
+    /**
+     * Per step of {@link #STEP} units, eight vectors, the partial sums {@code l0} (in {@code a}) and {@code l2} (in
+     * {@code c}) over the rounds of their non-zero inputs, each in increasing k as dot4 adds them, sixteen independent
+     * chains; {@code l0 + l2} into {@code scores}.
+     */
+    private static void evenSums(int[] terms, int depth, float[] packed, int from, int to, float[] scores) {
+        int rounds = terms[2 * depth];
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        for (int step = from / STEP; step < to / STEP; step++) {
-            int base = step * STEP;
-            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero; // l0
-            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero; // l2
-            for (int i = 0; i < rounds02; i++) {
-                int t = 2 * i;
-                int p = terms[pairs02 + t] + base, q = terms[pairs02 + t + 1] + base;
-                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs02 + t])));
-                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs02 + t + 1])));
+        for (int base = from; base < to; base += STEP) {
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+            for (int i = 0; i < rounds; i++) {
+                int t = 0 + 2 * i;
+                int p = terms[t] + base, q = terms[t + 1] + base;
+                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t])));
+                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t + 1])));
                 a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xp));
                 c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xq));
                 a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xp));
@@ -396,112 +410,138 @@ public final class F32GemvTopK {
                 c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(xq));
                 a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xp));
                 c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(xq));
+                a4 = FLOAT_VECTOR.cast(a4).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 4 * LANES)).mul(xp));
+                c4 = FLOAT_VECTOR.cast(c4).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 4 * LANES)).mul(xq));
+                a5 = FLOAT_VECTOR.cast(a5).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 5 * LANES)).mul(xp));
+                c5 = FLOAT_VECTOR.cast(c5).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 5 * LANES)).mul(xq));
+                a6 = FLOAT_VECTOR.cast(a6).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 6 * LANES)).mul(xp));
+                c6 = FLOAT_VECTOR.cast(c6).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 6 * LANES)).mul(xq));
+                a7 = FLOAT_VECTOR.cast(a7).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 7 * LANES)).mul(xp));
+                c7 = FLOAT_VECTOR.cast(c7).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 7 * LANES)).mul(xq));
             }
-            a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0));
-            a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1));
-            a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2));
-            a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3));
-            FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero; // l1
-            c0 = zero;
-            c1 = zero;
-            c2 = zero;
-            c3 = zero; // l3
-            for (int i = 0; i < rounds13; i++) {
-                int t = 2 * i;
-                int p = terms[pairs13 + t] + base, q = terms[pairs13 + t + 1] + base;
-                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs13 + t])));
-                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[values + pairs13 + t + 1])));
-                d0 = FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xp));
-                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xq));
-                d1 = FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xp));
-                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(xq));
-                d2 = FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xp));
-                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(xq));
-                d3 = FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xp));
-                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(xq));
-            }
-            FloatVector s0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(d0).add(FLOAT_VECTOR.cast(c0)));
-            FloatVector s1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(d1).add(FLOAT_VECTOR.cast(c1)));
-            FloatVector s2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(d2).add(FLOAT_VECTOR.cast(c2)));
-            FloatVector s3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(d3).add(FLOAT_VECTOR.cast(c3)));
-            FLOAT_VECTOR.cast(s0).intoArray(scores, base);
-            FLOAT_VECTOR.cast(s1).intoArray(scores, base + LANES);
-            FLOAT_VECTOR.cast(s2).intoArray(scores, base + 2 * LANES);
-            FLOAT_VECTOR.cast(s3).intoArray(scores, base + 3 * LANES);
-            if (collect) {
-                VectorMask<Float> m0 = FLOAT_VECTOR.cast(s0).compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m1 = FLOAT_VECTOR.cast(s1).compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m2 = FLOAT_VECTOR.cast(s2).compare(VectorOperators.GE, lowest);
-                VectorMask<Float> m3 = FLOAT_VECTOR.cast(s3).compare(VectorOperators.GE, lowest);
-                long bits;
-                if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
-                    bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;
-                } else {
-                    IntVector b0 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m0).reinterpretAsInts());
-                    IntVector b1 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m1).reinterpretAsInts());
-                    IntVector b2 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m2).reinterpretAsInts());
-                    IntVector b3 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m3).reinterpretAsInts());
-                    if (STEP > Integer.SIZE) { // 16 lanes: two vectors to an int
-                        int low = b0.or(b1.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
-                        int high = b2.or(b3.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
-                        bits = (low & 0xffff_ffffL) | (long) high << Integer.SIZE;
-                    } else {
-                        bits = b0.or(b1.lanewise(VectorOperators.LSHL, LANES))
-                                .or(b2.lanewise(VectorOperators.LSHL, 2 * LANES))
-                                .or(b3.lanewise(VectorOperators.LSHL, 3 * LANES))
-                                .reduceLanes(VectorOperators.OR) & 0xffff_ffffL;
-                    }
-                }
-                int word = base / Integer.SIZE;
-                if (STEP > Integer.SIZE) { // 16 lanes: two ints
-                    hits[word] = (int) bits;
-                    hits[word + 1] = (int) (bits >>> Integer.SIZE);
-                } else { // one int, or at 4 lanes half of one, the low half first
-                    int shift = base % Integer.SIZE;
-                    hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
-                }
-            }
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0))).intoArray(scores, base);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1))).intoArray(scores, base + LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2))).intoArray(scores, base + 2 * LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3))).intoArray(scores, base + 3 * LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a4).add(FLOAT_VECTOR.cast(c4))).intoArray(scores, base + 4 * LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a5).add(FLOAT_VECTOR.cast(c5))).intoArray(scores, base + 5 * LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a6).add(FLOAT_VECTOR.cast(c6))).intoArray(scores, base + 6 * LANES);
+            FLOAT_VECTOR.cast(FLOAT_VECTOR.cast(a7).add(FLOAT_VECTOR.cast(c7))).intoArray(scores, base + 7 * LANES);
         }
     }
 
     /**
-     * The compare bits of the sample's stored scores {@code [0, sample)} (whole steps, whole ints) into {@code hits},
-     * as {@link #sums} writes the others' when it collects (the same code, see there).
+     * Per step, as {@link #evenSums}, the partial sums {@code l1} (in {@code a}) and {@code l3} (in {@code c}); each
+     * unit's score {@code (l0 + l2) + (l1 + l3)} into {@code scores}, and when {@code collect} the step's compare bits
+     * ({@link #groupBits}, reading back the scores just stored). The compares inside the register loop, as the scores
+     * left the registers, took 0.05-0.2 µs more (kernel alone, as in {@link #sums}), and C2 keeps that code apart
+     * from the float work anyway; nor can the bits come from a helper taking the vectors, which C2 may leave out of
+     * line, its vector arguments then allocated.
      */
-    private static void sampleBits(float[] scores, int sample, float lowest, int[] hits) {
+    private static void oddSums(int[] terms, int depth, float[] packed, int from, int to, boolean collect,
+                                float lowest, float[] scores, int[] hits) {
+        int rounds = terms[2 * depth + 1];
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        for (int base = 0; base < sample; base += STEP) {
-            VectorMask<Float> m0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base)).compare(VectorOperators.GE, lowest);
-            VectorMask<Float> m1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + LANES)).compare(VectorOperators.GE, lowest);
-            VectorMask<Float> m2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 2 * LANES)).compare(VectorOperators.GE, lowest);
-            VectorMask<Float> m3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 3 * LANES)).compare(VectorOperators.GE, lowest);
-            long bits;
-            if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
-                bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;
+        for (int base = from; base < to; base += STEP) {
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+            FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+            for (int i = 0; i < rounds; i++) {
+                int t = depth / 2 + 2 * i;
+                int p = terms[t] + base, q = terms[t + 1] + base;
+                FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t])));
+                FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t + 1])));
+                a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xp));
+                c0 = FLOAT_VECTOR.cast(c0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q)).mul(xq));
+                a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(xp));
+                c1 = FLOAT_VECTOR.cast(c1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + LANES)).mul(xq));
+                a2 = FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 2 * LANES)).mul(xp));
+                c2 = FLOAT_VECTOR.cast(c2).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 2 * LANES)).mul(xq));
+                a3 = FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 3 * LANES)).mul(xp));
+                c3 = FLOAT_VECTOR.cast(c3).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 3 * LANES)).mul(xq));
+                a4 = FLOAT_VECTOR.cast(a4).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 4 * LANES)).mul(xp));
+                c4 = FLOAT_VECTOR.cast(c4).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 4 * LANES)).mul(xq));
+                a5 = FLOAT_VECTOR.cast(a5).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 5 * LANES)).mul(xp));
+                c5 = FLOAT_VECTOR.cast(c5).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 5 * LANES)).mul(xq));
+                a6 = FLOAT_VECTOR.cast(a6).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 6 * LANES)).mul(xp));
+                c6 = FLOAT_VECTOR.cast(c6).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 6 * LANES)).mul(xq));
+                a7 = FLOAT_VECTOR.cast(a7).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + 7 * LANES)).mul(xp));
+                c7 = FLOAT_VECTOR.cast(c7).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, q + 7 * LANES)).mul(xq));
+            }
+            FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base))
+                    .add(FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(c0)));
+            FLOAT_VECTOR.cast(s0).intoArray(scores, base);
+            FloatVector s1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + LANES))
+                    .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(c1)));
+            FLOAT_VECTOR.cast(s1).intoArray(scores, base + LANES);
+            FloatVector s2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 2 * LANES))
+                    .add(FLOAT_VECTOR.cast(a2).add(FLOAT_VECTOR.cast(c2)));
+            FLOAT_VECTOR.cast(s2).intoArray(scores, base + 2 * LANES);
+            FloatVector s3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 3 * LANES))
+                    .add(FLOAT_VECTOR.cast(a3).add(FLOAT_VECTOR.cast(c3)));
+            FLOAT_VECTOR.cast(s3).intoArray(scores, base + 3 * LANES);
+            FloatVector s4 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 4 * LANES))
+                    .add(FLOAT_VECTOR.cast(a4).add(FLOAT_VECTOR.cast(c4)));
+            FLOAT_VECTOR.cast(s4).intoArray(scores, base + 4 * LANES);
+            FloatVector s5 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 5 * LANES))
+                    .add(FLOAT_VECTOR.cast(a5).add(FLOAT_VECTOR.cast(c5)));
+            FLOAT_VECTOR.cast(s5).intoArray(scores, base + 5 * LANES);
+            FloatVector s6 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 6 * LANES))
+                    .add(FLOAT_VECTOR.cast(a6).add(FLOAT_VECTOR.cast(c6)));
+            FLOAT_VECTOR.cast(s6).intoArray(scores, base + 6 * LANES);
+            FloatVector s7 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, base + 7 * LANES))
+                    .add(FLOAT_VECTOR.cast(a7).add(FLOAT_VECTOR.cast(c7)));
+            FLOAT_VECTOR.cast(s7).intoArray(scores, base + 7 * LANES);
+            if (collect) {
+                groupBits(scores, base, lowest, hits);
+                groupBits(scores, base + GROUP, lowest, hits);
+            }
+        }
+    }
+
+    /** The compare bits of the sample's stored scores {@code [0, sample)} (whole steps) into {@code hits}. */
+    private static void sampleBits(float[] scores, int sample, float lowest, int[] hits) {
+        for (int at = 0; at < sample; at += GROUP) groupBits(scores, at, lowest, hits);
+    }
+
+    /**
+     * The compare bits of the scores {@code [at, at + GROUP)} with {@code lowest} into {@code hits}: bit
+     * {@code u mod 32} of int {@code u / 32} for unit u, set when its score is at least {@code lowest}. A group
+     * covers two ints at 16 lanes, one at 8, and at 4 lanes half of one, the low half first ({@code at} a multiple of
+     * 32 assigns, the other half ORs). On JDK 21 and later the masks' {@code toLong} is an intrinsic; on JDK 17 it is
+     * computed lane by lane, so there each mask picks one bit per lane and the lanes' bits are OR-reduced.
+     */
+    private static void groupBits(float[] scores, int at, float lowest, int[] hits) {
+        FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
+        VectorMask<Float> m0 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, at)).compare(VectorOperators.GE, lowest);
+        VectorMask<Float> m1 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, at + LANES)).compare(VectorOperators.GE, lowest);
+        VectorMask<Float> m2 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, at + 2 * LANES)).compare(VectorOperators.GE, lowest);
+        VectorMask<Float> m3 = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, scores, at + 3 * LANES)).compare(VectorOperators.GE, lowest);
+        long bits;
+        if (TopKFilter.MASK_TO_LONG_INTRINSIC) {
+            bits = m0.toLong() | m1.toLong() << LANES | m2.toLong() << 2 * LANES | m3.toLong() << 3 * LANES;
+        } else {
+            IntVector b0 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m0).reinterpretAsInts());
+            IntVector b1 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m1).reinterpretAsInts());
+            IntVector b2 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m2).reinterpretAsInts());
+            IntVector b3 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m3).reinterpretAsInts());
+            if (GROUP > Integer.SIZE) { // 16 lanes: two vectors to an int
+                int low = b0.or(b1.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                int high = b2.or(b3.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
+                bits = (low & 0xffff_ffffL) | (long) high << Integer.SIZE;
             } else {
-                IntVector b0 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m0).reinterpretAsInts());
-                IntVector b1 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m1).reinterpretAsInts());
-                IntVector b2 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m2).reinterpretAsInts());
-                IntVector b3 = INT_VECTOR.cast(zero.blend(TopKFilter.LANE_BIT, m3).reinterpretAsInts());
-                if (STEP > Integer.SIZE) { // 16 lanes: two vectors to an int
-                    int low = b0.or(b1.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
-                    int high = b2.or(b3.lanewise(VectorOperators.LSHL, LANES)).reduceLanes(VectorOperators.OR);
-                    bits = (low & 0xffff_ffffL) | (long) high << Integer.SIZE;
-                } else {
-                    bits = b0.or(b1.lanewise(VectorOperators.LSHL, LANES))
-                            .or(b2.lanewise(VectorOperators.LSHL, 2 * LANES))
-                            .or(b3.lanewise(VectorOperators.LSHL, 3 * LANES))
-                            .reduceLanes(VectorOperators.OR) & 0xffff_ffffL;
-                }
+                bits = b0.or(b1.lanewise(VectorOperators.LSHL, LANES))
+                        .or(b2.lanewise(VectorOperators.LSHL, 2 * LANES))
+                        .or(b3.lanewise(VectorOperators.LSHL, 3 * LANES))
+                        .reduceLanes(VectorOperators.OR) & 0xffff_ffffL;
             }
-            int word = base / Integer.SIZE;
-            if (STEP > Integer.SIZE) { // 16 lanes: two ints
-                hits[word] = (int) bits;
-                hits[word + 1] = (int) (bits >>> Integer.SIZE);
-            } else { // one int, or at 4 lanes half of one, the low half first
-                int shift = base % Integer.SIZE;
-                hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
-            }
+        }
+        int word = at / Integer.SIZE;
+        if (GROUP > Integer.SIZE) { // 16 lanes: two ints
+            hits[word] = (int) bits;
+            hits[word + 1] = (int) (bits >>> Integer.SIZE);
+        } else { // one int, or at 4 lanes half of one, the low half first
+            int shift = at % Integer.SIZE;
+            hits[word] = shift == 0 ? (int) bits : hits[word] | (int) bits << shift;
         }
     }
 
