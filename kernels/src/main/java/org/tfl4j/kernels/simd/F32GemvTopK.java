@@ -26,11 +26,12 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * ({@link #pairedTerms}), sixteen independent sums per round; a pass over the even inputs' pair, then one over the
  * odd inputs' ({@link #sums}). The sample's steps go first; their scores give TopKFilter's threshold (the sample's
  * exact {@code j}-th largest rank), and are then compared with it. The other steps compare their final scores with
- * that threshold right after the odd pass stores them. The compare bits of 32 units go into one int; the set bits are counted (fewer than k, or more than
- * TopKFilter's limit, and the sample misjudged the row), and only the reaching units (about 200 of the models' 3953)
- * are ever visited again. Their keys (rank, then the unit's own index for ties) are counted into TopKFilter's buckets
- * as they are collected (the buckets spread up to the sample's best rank; the few above it share the top one), and
- * TopKFilter's bucket selection takes the best k; the values written are bit copies of the scores.
+ * that threshold right after the odd pass stores them. The compare bits of 32 units go into one int; the set bits
+ * are counted (fewer than k, or more than TopKFilter's limit, and the sample misjudged the row), and only the
+ * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
+ * for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the sample's best
+ * rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the values written
+ * are bit copies of the scores.
  *
  * <p>Why leaving out a zero input keeps dot4's bits: see {@link #pairedTerms} (a partial sum that starts at
  * +0 and only adds products is never -0, so adding ±0 leaves it unchanged). Every weight must be finite (0 times an
@@ -366,8 +367,8 @@ public final class F32GemvTopK {
     /**
      * The scores of packed units {@code [from, to)} (whole steps) into {@code scores}, by dot4's partial sums over the
      * non-zero inputs in the rounds of {@link #pairedTerms}: {@link #evenSums} stores {@code l0 + l2} of each unit,
-     * then {@link #oddSums} adds {@code l1 + l3} to it and, when {@code collect}, writes the compare bits of each step's
-     * scores with {@code lowest} ({@link #groupBits}).
+     * then {@link #oddSums} adds {@code l1 + l3} to it and, when {@code collect}, writes the compare bits of each
+     * step's scores with {@code lowest} ({@link #groupBits}).
      *
      * <p>Why steps of eight vectors, in two passes: every load's panel offset comes from the term list, so C2 checks
      * each load's range inside the loop and adds the step's base to each term. Those integer instructions, not the
@@ -389,7 +390,9 @@ public final class F32GemvTopK {
     /**
      * Per step of {@link #STEP} units, eight vectors, the partial sums {@code l0} (in {@code a}) and {@code l2} (in
      * {@code c}) over the rounds of their non-zero inputs, each in increasing k as dot4 adds them, sixteen independent
-     * chains; {@code l0 + l2} into {@code scores}.
+     * chains; {@code l0 + l2} into {@code scores}. {@link #oddSums} repeats this round loop for the other pair: one
+     * method taking the pair, with a branch per step for what it does with the sums, took 0.1-0.3 µs more (kernel
+     * alone, as in {@link #sums}).
      */
     private static void evenSums(int[] terms, int depth, float[] packed, int from, int to, float[] scores) {
         int rounds = terms[2 * depth];
@@ -398,7 +401,7 @@ public final class F32GemvTopK {
             FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
             FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
             for (int i = 0; i < rounds; i++) {
-                int t = 0 + 2 * i;
+                int t = 2 * i;
                 int p = terms[t] + base, q = terms[t + 1] + base;
                 FloatVector xp = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t])));
                 FloatVector xq = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, Float.intBitsToFloat(terms[depth + t + 1])));
