@@ -65,7 +65,7 @@ public class ConvBenchmark {
         filter = values(random, g.outChannels() * g.patchSize());
         bias = values(random, g.outChannels());
         y = new float[g.positions() * g.outChannels()];
-        conv = new Conv2D(g, 0f, TfliteMath.FLT_MAX, numerics.equals("4t"));
+        conv = new Conv2D(g, 0f, TfliteMath.FLT_MAX, numerics.equals("4t"), filter, 0); // constant, as in a model
         smallestFilterValue = conv.smallestFilterValue(filter, 0);
         packedFilter = impl.equals("simd") ? Conv2D.packFilter(g, filter, 0) : null;
 

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * output position (GEMV). This class fills one patch at a time into a scratch array of {@code K} floats
  * (or reads it straight from the input where it is one run of it) and computes its outputs one at a time, or,
  * given the filter packed once ({@link #packFilter}), with {@link F32ConvChannelLanes}' vectors across output
- * channels for the outputs whose order those kernels have.
+ * channels for the outputs whose order those kernels have (with one output position, less the filter rows that meet
+ * only padding: {@link #gemvDepth}).
  * Under FTZ/DAZ as {@link MatMul} describes: the flushing arithmetic only when the operands' magnitudes allow a
  * subnormal; the bias add reads a subnormal bias as a signed zero.
  */
@@ -79,12 +80,24 @@ public final class Conv2D {
     private final float[] patch;       // [K] one im2col patch
     private final float[] secondPatch; // [K] the other patch of a pair (packed path)
     private final boolean patchesAreRuns; // a patch that lies inside the input is one contiguous run of x
+    private final int gemvDepth; // the leading patch values the one-position dot4 on the packed filter sums
 
     /**
      * @param eigenContraction true for the arithmetic of TFLite's multithreaded kernel (thread count
      *                         other than 1, no dilation, constant filter), false for the single-thread one
      */
     public Conv2D(Geometry geometry, float actMin, float actMax, boolean eigenContraction) {
+        this(geometry, actMin, actMax, eigenContraction, null, 0);
+    }
+
+    /**
+     * As {@link #Conv2D(Geometry, float, float, boolean)}, for the constant filter {@code constantFilter} (from
+     * {@code filterOff}) that {@link #eval(float[], int, float[], int, float, float[], int, float[], int, float[], int)}
+     * will get packed: with one output position its dot4 then leaves out the filter rows that meet only padding
+     * ({@link #gemvDepth}).
+     */
+    public Conv2D(Geometry geometry, float actMin, float actMax, boolean eigenContraction, float[] constantFilter,
+                  int filterOff) {
         this.g = geometry;
         this.actMin = actMin;
         this.actMax = actMax;
@@ -96,6 +109,35 @@ public final class Conv2D {
         boolean rowIsRun = geometry.filterWidth() == 1 || geometry.dilationWidth() == 1;
         this.patchesAreRuns = rowIsRun && (geometry.filterHeight() == 1
                 || (geometry.dilationHeight() == 1 && geometry.filterWidth() == geometry.inWidth()));
+        this.gemvDepth = constantFilter == null || eigenContraction
+                ? geometry.patchSize() : gemvDepth(geometry, constantFilter, filterOff);
+    }
+
+    /**
+     * How many leading values of the one-position patch dot4 must sum to keep its bits: the patch less the trailing
+     * values that are always SAME padding (the last filter columns past the input's right edge, the odd remainder of
+     * the padding going after; cnn-genre's movie branch: 64 of 256, cnn's: 32 of 128), rounded up to a multiple of
+     * 4. Exact because those values are +0, each of dot4's partial sums starts at +0 and only adds products (so it is
+     * never -0 and adding a product of zero, ±0, leaves it unchanged) and the patch has no tail past its last multiple
+     * of 4; so only when the patch size is a multiple of 4 and every weight of the rows left out is finite (0 times an
+     * infinite weight is NaN). Else the whole patch. Those rows were a quarter of the two filters' reads.
+     */
+    public static int gemvDepth(Geometry g, float[] filter, int filterOff) {
+        int depth = g.patchSize();
+        if (g.positions() != 1 || depth % 4 != 0) return depth;
+        int columns = 0; // leading filter columns whose slots can hold input: the rest are always padding
+        for (int kw = 0; kw < g.filterWidth(); kw++) {
+            int iw = -g.padLeft() + kw * g.dilationWidth(); // ow = 0, the one output column
+            if (iw < g.inWidth()) columns = kw + 1;
+        }
+        if (g.filterHeight() != 1 || columns == g.filterWidth()) return depth; // rows of columns interleave past one
+        int summed = (columns * g.inChannels() + 3) / 4 * 4;
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int k = summed; k < depth; k++) {
+                if (!Float.isFinite(filter[filterOff + o * depth + k])) return depth;
+            }
+        }
+        return summed;
     }
 
     /**
@@ -198,8 +240,8 @@ public final class Conv2D {
                 F32ConvChannelLanes.blockedSeqsum(src, srcOff, depth, F32ConvChannelLanes.gemvBlock(depth, rows),
                         packedFilter, packedOff, rows, bias, biasOff, actMin, actMax, y, yOff);
             } else {
-                F32ConvChannelLanes.dot4(src, srcOff, depth, packedFilter, packedOff, rows, bias, biasOff, actMin,
-                        actMax, y, yOff);
+                F32ConvChannelLanes.dot4(src, srcOff, depth, gemvDepth, packedFilter, packedOff, rows, bias, biasOff,
+                        actMin, actMax, y, yOff);
             }
             return;
         }

@@ -68,13 +68,15 @@ final class Conv2DOp implements OpKernel {
         float[] packedFilter = filter.isConstant() ? Conv2D.packFilter(g, filter.constFloats(), 0) : null;
 
         return buffers -> {
-            Conv2D conv = new Conv2D(g, lo, hi, multithreadedKernel);
             float[] x = buffers.floats(input);
             float[] f = buffers.floats(filter);
             float[] b = buffers.floats(bias);
             float[] y = buffers.floats(output);
             int xOff = buffers.offset(input), fOff = buffers.offset(filter), yOff = buffers.offset(output);
             int bOff = buffers.offset(bias);
+            Conv2D conv = filter.isConstant()
+                    ? new Conv2D(g, lo, hi, multithreadedKernel, f, fOff)
+                    : new Conv2D(g, lo, hi, multithreadedKernel);
             if (filter.isConstant()) {
                 float smallestFilterValue = conv.smallestFilterValue(f, fOff);
                 PanelOrigin placement = new PanelOrigin(packedFilter, packedFilter.length - (PanelOrigins.COUNT - 1),

@@ -325,20 +325,32 @@ public final class F32ConvChannelLanes {
     /** {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum. */
     public static void dot4(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                             float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        dot4(x, xOff, depth, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+    }
+
+    /**
+     * {@link #dot4(float[], int, int, float[], int, int, float[], int, float, float, float[], int)} over the first
+     * {@code summed} patch values only (a multiple of 4 up to {@code depth}; the packed layout's is {@code depth}): the
+     * same bits when the rest are +0, every weight of theirs is finite and {@code depth} is a multiple of 4 (see
+     * {@code Conv2D.gemvDepth}).
+     */
+    public static void dot4(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff, int channels,
+                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
         if (VectorWidth.SCALAR) {
-            dot4Scalar(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            dot4Scalar(x, xOff, depth, summed, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         } else {
-            dot4Vector(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            dot4Vector(x, xOff, depth, summed, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         }
     }
 
-    /** The vector kernel of {@link #dot4}. */
-    public static void dot4Vector(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    /** The vector kernel of {@link #dot4(float[], int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
+    public static void dot4Vector(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
+                                  int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                  int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        dot4Blocks(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+        dot4Blocks(x, xOff, depth, summed, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
@@ -346,36 +358,40 @@ public final class F32ConvChannelLanes {
      * The products of {@link #dot4Vector} for whole lane blocks (before bias and clamp), by the GEMV's general kernel
      * ({@link F32GemvDot4#wholeBlockSums}: this filter layout is its), and the scalar tail.
      */
-    private static void dot4Blocks(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    private static void dot4Blocks(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
+                                   int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                   int yOff) {
         int wholeBlocks = channels / LANES;
-        F32GemvDot4.wholeBlockSums(x, xOff, depth, packed, packedOff, wholeBlocks, y, yOff);
+        F32GemvDot4.wholeBlockSums(x, xOff, depth, summed, packed, packedOff, wholeBlocks, y, yOff);
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, summed, packed, packedOff, o), bias, biasOff, o, actMin,
+                    actMax);
         }
     }
 
-    /** The scalar twin of {@link #dot4}. */
-    public static void dot4Scalar(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    /** The scalar twin of {@link #dot4Vector}. */
+    public static void dot4Scalar(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
+                                  int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                  int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(dot4Channel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(dot4Channel(x, xOff, depth, summed, packed, packedOff, o), bias, biasOff, o, actMin,
+                    actMax);
         }
     }
 
-    /** Channel {@code o}'s {@link TfliteMath#dot4} over its packed weights. */
-    private static float dot4Channel(float[] x, int xOff, int depth, float[] packed, int packedOff, int o) {
+    /** Channel {@code o}'s {@link TfliteMath#dot4} over its first {@code summed} packed weights. */
+    private static float dot4Channel(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff, int o) {
         int p = packedOff + (o / LANES) * depth * LANES + o % LANES;
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
         int k = 0;
-        for (int depth4 = depth & ~3; k < depth4; k += 4, p += 4 * LANES) {
+        for (int summed4 = summed & ~3; k < summed4; k += 4, p += 4 * LANES) {
             l0 = l0 + packed[p] * x[xOff + k];
             l1 = l1 + packed[p + LANES] * x[xOff + k + 1];
             l2 = l2 + packed[p + 2 * LANES] * x[xOff + k + 2];
             l3 = l3 + packed[p + 3 * LANES] * x[xOff + k + 3];
         }
         float s = (l0 + l2) + (l1 + l3);
-        for (; k < depth; k++, p += LANES) s = s + packed[p] * x[xOff + k];
+        for (; k < summed; k++, p += LANES) s = s + packed[p] * x[xOff + k];
         return s;
     }
 

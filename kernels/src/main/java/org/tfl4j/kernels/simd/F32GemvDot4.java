@@ -166,7 +166,7 @@ public final class F32GemvDot4 {
                     residueSums(x, xOff, packed, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch, -from * LANES);
                 }
             } else {
-                wholeBlockSums(x, xOff, depth, packed, 0, wholeBlocks, y, yOff);
+                wholeBlockSums(x, xOff, depth, depth, packed, 0, wholeBlocks, y, yOff);
             }
             if (bias != null || !clampChangesNothing(x, xOff, depth, packed[packedSize(units, depth) - 1], actMin, actMax)) {
                 biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
@@ -195,17 +195,19 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * {@code y[yOff + o] = dot4(W[o], x)} for the units of the first {@code wholeBlocks} blocks of the general layout
-     * ({@code [block][k][L]}), before bias and clamp: two blocks at a time, each with dot4's four partial sums (eight
+     * {@code y[yOff + o] = dot4(W[o], x)} over the first {@code summed} of the {@code depth} inputs (see
+     * {@link F32ConvChannelLanes#dot4(float[], int, int, int, float[], int, int, float[], int, float, float, float[], int)})
+     * for the units of the first {@code wholeBlocks} blocks of the general layout ({@code [block][k][L]}), before bias
+     * and clamp: two blocks at a time, each with dot4's four partial sums (eight
      * independent chains), every input broadcast once for both blocks; then {@code (l0 + l2) + (l1 + l3)} and the last
      * {@code depth mod 4} terms in order. Also the CONV_2D GEMV's kernel ({@link F32ConvChannelLanes#dot4}), whose
      * filter layout is this one. Faster than a broadcast of the input kept in scratch and one block per pass, the
      * general kernel until 2026-12-05 (256 x 32: 0.39 against 0.69 µs; 64 x 16: 0.05 against 0.10 µs).
      */
-    static void wholeBlockSums(float[] x, int xOff, int depth, float[] packed, int packedOff, int wholeBlocks,
-                               float[] y, int yOff) {
+    static void wholeBlockSums(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
+                               int wholeBlocks, float[] y, int yOff) {
         int blockStride = depth * LANES;
-        int depth4 = depth & ~3;
+        int depth4 = summed & ~3;
         int block = 0;
         for (; block + 2 <= wholeBlocks; block += 2) {
             int pBase = packedOff + block * blockStride;
@@ -232,7 +234,7 @@ public final class F32GemvDot4 {
                     .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
             FloatVector b = FLOAT_VECTOR.cast(b0).add(FLOAT_VECTOR.cast(b2))
                     .add(FLOAT_VECTOR.cast(b1).add(FLOAT_VECTOR.cast(b3)));
-            for (; k < depth; k++) {
+            for (; k < summed; k++) {
                 int p = pBase + k * LANES, q = qBase + k * LANES;
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(xk));
@@ -255,7 +257,7 @@ public final class F32GemvDot4 {
             }
             FloatVector a = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(a2))
                     .add(FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(a3)));
-            for (; k < depth; k++) {
+            for (; k < summed; k++) {
                 a = FLOAT_VECTOR.cast(a).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, pBase + k * LANES)).mul(x[xOff + k]));
             }
             FLOAT_VECTOR.cast(a).intoArray(y, yOff + block * LANES);

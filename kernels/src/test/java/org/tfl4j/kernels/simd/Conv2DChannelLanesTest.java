@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -102,6 +103,43 @@ class Conv2DChannelLanesTest {
         }
     }
 
+    /**
+     * The one-position convolutions of the models sum only the patch values that can hold input (cnn-genre's movie
+     * branch 192 of 256, cnn's 96 of 128: the last filter column meets SAME padding only), and the whole patch when a
+     * weight there is not finite, whose product with the padding's +0 is NaN; the outputs keep the scalar code's bits.
+     */
+    @Test
+    void oneOutputPositionLeavesOutTheFilterRowsThatMeetOnlyPadding() {
+        Random random = new Random(7);
+        int[][] shapes = {{3, 64, 128, 192}, {3, 32, 64, 96}, {4, 64, 128, 256}, {3, 6, 8, 20}}; // {W, C, O, summed}
+        for (int[] s : shapes) {
+            Conv2D.Geometry g = Conv2D.Geometry.of(1, 1, s[0], s[1], s[2], 1, 4, 1, 4, 1, 1, true);
+            float[] f = F32ConvChannelLanesTest.randomValues(random, 5 + s[2] * g.patchSize());
+            assertEquals(s[3], Conv2D.gemvDepth(g, f, 5), g.toString());
+            check(random, g, 0f, MAX, false, true, 0, f);
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NaN}) {
+                float[] withBad = f.clone();
+                int channel = random.nextInt(s[2]);
+                withBad[5 + channel * g.patchSize() + g.patchSize() - 1] = bad; // in the last column
+                assertEquals(g.patchSize(), Conv2D.gemvDepth(g, withBad, 5), g + " with " + bad);
+                float[] x = F32ConvChannelLanesTest.randomValues(random, g.patchSize());
+                float[] bias = F32ConvChannelLanesTest.randomValues(random, s[2]);
+                Conv2D conv = new Conv2D(g, 0f, MAX, false, withBad, 5);
+                float[] expected = new float[s[2]], y = new float[s[2]];
+                conv.eval(x, 0, withBad, 5, bias, 0, expected, 0);
+                float[] packed = Conv2D.packFilter(g, withBad, 5);
+                conv.eval(x, 0, withBad, 5, conv.smallestFilterValue(withBad, 5), packed, 0, bias, 0, y, 0);
+                if (s[3] < g.patchSize()) { // the bad weight meets the padding's +0: NaN
+                    assertTrue(Float.isNaN(y[channel]), g + " with " + bad + ": channel " + channel + " is " + y[channel]);
+                }
+                for (int o = 0; o < s[2]; o++) {
+                    assertEquals(Float.floatToRawIntBits(expected[o]), Float.floatToRawIntBits(y[o]),
+                            g + " with " + bad + ": channel " + o);
+                }
+            }
+        }
+    }
+
     @Test
     void packedFilterHasTheLayoutOfTheKernelsItsGeometryRuns() {
         float[] filter = new float[36 * 256];
@@ -117,14 +155,20 @@ class Conv2DChannelLanesTest {
      */
     private static void check(Random random, Conv2D.Geometry g, float lo, float hi, boolean eigen, boolean withBias,
                               int scale) {
+        int fSize = g.outChannels() * g.patchSize();
+        float[] f = scaled(F32ConvChannelLanesTest.randomValues(random, 5 + fSize), scale);
+        check(random, g, lo, hi, eigen, withBias, scale, f);
+    }
+
+    /** {@link #check} with the filter {@code f} (from offset 5), a constant one: Conv2D leaves out what meets only padding. */
+    private static void check(Random random, Conv2D.Geometry g, float lo, float hi, boolean eigen, boolean withBias,
+                              int scale, float[] f) {
         int xOff = 3, fOff = 5, biasOff = 1, yOff = 2;
         int xSize = g.batches() * g.inHeight() * g.inWidth() * g.inChannels();
-        int fSize = g.outChannels() * g.patchSize();
         int ySize = g.positions() * g.outChannels();
         float[] x = scaled(F32ConvChannelLanesTest.randomValues(random, xOff + xSize), scale);
-        float[] f = scaled(F32ConvChannelLanesTest.randomValues(random, fOff + fSize), scale);
         float[] bias = withBias ? F32ConvChannelLanesTest.randomValues(random, biasOff + g.outChannels()) : null;
-        Conv2D conv = new Conv2D(g, lo, hi, eigen);
+        Conv2D conv = new Conv2D(g, lo, hi, eigen, f, fOff);
         float[] expected = nans(yOff + ySize + 3);
         conv.eval(x, xOff, f, fOff, bias, biasOff, expected, yOff);
         float[] packed = Conv2D.packFilter(g, f, fOff);

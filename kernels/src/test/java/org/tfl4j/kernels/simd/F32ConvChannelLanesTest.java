@@ -68,11 +68,44 @@ class F32ConvChannelLanesTest {
         sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1, true);
     }
 
+    /** The dot4 kernels over the whole patch (summed = depth). */
+    private static final OnePatch[] DOT4 = {F32ConvChannelLanes::dot4,
+            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.dot4Vector(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
+            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.dot4Scalar(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff)};
+
     @Test
     void dot4MatchesDot4() {
-        OnePatch[] kernels = {F32ConvChannelLanes::dot4, F32ConvChannelLanes::dot4Vector,
-                F32ConvChannelLanes::dot4Scalar};
-        sweepOnePatch("dot4", kernels, TfliteMath::dot4, 2, false);
+        sweepOnePatch("dot4", DOT4, TfliteMath::dot4, 2, false);
+    }
+
+    /**
+     * dot4 over the leading {@code summed} values of patches whose other values are +0 (SAME padding past the input's
+     * edge, as Conv2D leaves out), against TFLite's dot4 over the whole patch: the same bits. Finite weights, depths and
+     * summed counts multiples of 4, every residue of summed / 4 mod 4.
+     */
+    @Test
+    void dot4OverLeadingValuesMatchesDot4OverTheWholePatch() {
+        Random random = new Random(7);
+        int i = 0;
+        for (int channels : CHANNELS) {
+            for (int depth : new int[] {4, 8, 16, 32, 64, 128, 256}) {
+                for (int summed = 0; summed < depth; summed += Math.max(4, depth / 8)) {
+                    Case c = new Case(random, i++, channels, depth);
+                    Arrays.fill(c.x, c.xOff + summed, c.xOff + depth, 0f);
+                    int n = summed;
+                    OnePatch[] kernels = {
+                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                                    F32ConvChannelLanes.dot4(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
+                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                                    F32ConvChannelLanes.dot4Vector(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
+                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                                    F32ConvChannelLanes.dot4Scalar(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff)};
+                    runOnePatch("dot4 over the first " + summed, kernels, c, c.packed, c.expected(TfliteMath::dot4, c.x, c.xOff));
+                }
+            }
+        }
     }
 
     /**
@@ -81,8 +114,7 @@ class F32ConvChannelLanesTest {
      */
     @Test
     void dot4OverMostlyZeroPatches() {
-        OnePatch[] kernels = {F32ConvChannelLanes::dot4, F32ConvChannelLanes::dot4Vector,
-                F32ConvChannelLanes::dot4Scalar};
+        OnePatch[] kernels = DOT4;
         Random random = new Random(5);
         int i = 0;
         for (int channels : new int[] {4 * 16, 4 * 16 + 16, 128, 8 * 16 + 3, 200}) {
