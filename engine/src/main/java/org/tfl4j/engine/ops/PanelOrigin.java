@@ -109,8 +109,7 @@ final class PanelOrigin {
         if (!ENABLED) return origin;
         if (candidate < 0 && tuningDue()) {
             candidate = 0;
-            best = origin;
-            bestNanos = Long.MAX_VALUE;
+            bestNanos = Long.MAX_VALUE; // so the first candidate sets best
             collectionsAtTuning = collections.getAsLong();
         }
         if (candidate >= 0) tuningStep();

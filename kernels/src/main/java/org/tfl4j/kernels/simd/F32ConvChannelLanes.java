@@ -322,17 +322,11 @@ public final class F32ConvChannelLanes {
     // ---------------------------------------------------------------------------------------------
     // dot4 (the single-thread kernel's GEMV)
 
-    /** {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum. */
-    public static void dot4(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        dot4(x, xOff, depth, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
-    }
-
     /**
-     * {@link #dot4(float[], int, int, float[], int, int, float[], int, float, float, float[], int)} over the first
-     * {@code summed} patch values only (a multiple of 4 up to {@code depth}; the packed layout's is {@code depth}): the
-     * same bits when the rest are +0, every weight of theirs is finite and {@code depth} is a multiple of 4 (see
-     * {@code Conv2D.gemvDepth}).
+     * {@link #seqsum} with {@link TfliteMath#dot4}'s order instead of the sequential sum, over the first {@code summed}
+     * patch values (a multiple of 4 up to {@code depth}, or {@code depth}; the packed layout's is {@code depth}). Over
+     * fewer than {@code depth} the bits are those of the whole patch when the rest are +0, every weight of theirs is
+     * finite and {@code depth} is a multiple of 4 (see {@code Conv2D.gemvDepth}).
      */
     public static void dot4(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff, int channels,
                             float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
@@ -343,7 +337,7 @@ public final class F32ConvChannelLanes {
         }
     }
 
-    /** The vector kernel of {@link #dot4(float[], int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
+    /** The vector kernel of {@link #dot4}. */
     public static void dot4Vector(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
                                   int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
                                   int yOff) {

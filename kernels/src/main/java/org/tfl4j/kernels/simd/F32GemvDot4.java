@@ -196,18 +196,17 @@ public final class F32GemvDot4 {
 
     /**
      * {@code y[yOff + o] = dot4(W[o], x)} over the first {@code summed} of the {@code depth} inputs (see
-     * {@link F32ConvChannelLanes#dot4(float[], int, int, int, float[], int, int, float[], int, float, float, float[], int)})
-     * for the units of the first {@code wholeBlocks} blocks of the general layout ({@code [block][k][L]}), before bias
-     * and clamp: two blocks at a time, each with dot4's four partial sums (eight
+     * {@link F32ConvChannelLanes#dot4}) for the units of the first {@code wholeBlocks} blocks of the general layout
+     * ({@code [block][k][L]}), before bias and clamp: two blocks at a time, each with dot4's four partial sums (eight
      * independent chains), every input broadcast once for both blocks; then {@code (l0 + l2) + (l1 + l3)} and the last
-     * {@code depth mod 4} terms in order. Also the CONV_2D GEMV's kernel ({@link F32ConvChannelLanes#dot4}), whose
+     * {@code summed mod 4} terms in order. Also the CONV_2D GEMV's kernel ({@link F32ConvChannelLanes#dot4}), whose
      * filter layout is this one. Faster than a broadcast of the input kept in scratch and one block per pass, the
      * general kernel until 2026-12-05 (256 x 32: 0.39 against 0.69 µs; 64 x 16: 0.05 against 0.10 µs).
      */
     static void wholeBlockSums(float[] x, int xOff, int depth, int summed, float[] packed, int packedOff,
                                int wholeBlocks, float[] y, int yOff) {
         int blockStride = depth * LANES;
-        int depth4 = summed & ~3;
+        int summed4 = summed & ~3;
         int block = 0;
         for (; block + 2 <= wholeBlocks; block += 2) {
             int pBase = packedOff + block * blockStride;
@@ -215,7 +214,7 @@ public final class F32GemvDot4 {
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             int k = 0;
-            for (; k < depth4; k += 4) {
+            for (; k < summed4; k += 4) {
                 int p = pBase + k * LANES, q = qBase + k * LANES; // loads indexed from k (see the package doc)
                 FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k + 1]));
@@ -248,7 +247,7 @@ public final class F32GemvDot4 {
             int pBase = packedOff + block * blockStride;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0;
             int k = 0;
-            for (; k < depth4; k += 4) {
+            for (; k < summed4; k += 4) {
                 int p = pBase + k * LANES;
                 a0 = FLOAT_VECTOR.cast(a0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x[xOff + k]));
                 a1 = FLOAT_VECTOR.cast(a1).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + LANES)).mul(x[xOff + k + 1]));

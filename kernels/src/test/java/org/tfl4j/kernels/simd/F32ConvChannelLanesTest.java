@@ -69,7 +69,9 @@ class F32ConvChannelLanesTest {
     }
 
     /** The dot4 kernels over the whole patch (summed = depth). */
-    private static final OnePatch[] DOT4 = {F32ConvChannelLanes::dot4,
+    private static final OnePatch[] DOT4 = {
+            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.dot4(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
             (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
                     F32ConvChannelLanes.dot4Vector(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
             (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
