@@ -6,6 +6,7 @@ import org.tfl4j.kernels.TfliteMath;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -68,14 +69,19 @@ class F32ConvChannelLanesTest {
         sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1, true);
     }
 
-    /** The dot4 kernels over the whole patch (summed = depth). */
-    private static final OnePatch[] DOT4 = {
-            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                    F32ConvChannelLanes.dot4(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
-            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                    F32ConvChannelLanes.dot4Vector(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
-            (x, xOff, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                    F32ConvChannelLanes.dot4Scalar(x, xOff, depth, depth, packed, pOff, ch, bias, bOff, lo, hi, y, yOff)};
+    /** The dot4 kernels (dispatch, vector, scalar twin) summing the first {@code summed.applyAsInt(depth)} values. */
+    private static OnePatch[] dot4Kernels(IntUnaryOperator summed) {
+        return new OnePatch[] {
+                (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) -> F32ConvChannelLanes.dot4(x, xOff, d,
+                        summed.applyAsInt(d), packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
+                (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) -> F32ConvChannelLanes.dot4Vector(x, xOff, d,
+                        summed.applyAsInt(d), packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
+                (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) -> F32ConvChannelLanes.dot4Scalar(x, xOff, d,
+                        summed.applyAsInt(d), packed, pOff, ch, bias, bOff, lo, hi, y, yOff)};
+    }
+
+    /** The dot4 kernels over the whole patch. */
+    private static final OnePatch[] DOT4 = dot4Kernels(depth -> depth);
 
     @Test
     void dot4MatchesDot4() {
@@ -97,14 +103,8 @@ class F32ConvChannelLanesTest {
                     Case c = new Case(random, i++, channels, depth);
                     Arrays.fill(c.x, c.xOff + summed, c.xOff + depth, 0f);
                     int n = summed;
-                    OnePatch[] kernels = {
-                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                                    F32ConvChannelLanes.dot4(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
-                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                                    F32ConvChannelLanes.dot4Vector(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff),
-                            (x, xOff, d, packed, pOff, ch, bias, bOff, lo, hi, y, yOff) ->
-                                    F32ConvChannelLanes.dot4Scalar(x, xOff, d, n, packed, pOff, ch, bias, bOff, lo, hi, y, yOff)};
-                    runOnePatch("dot4 over the first " + summed, kernels, c, c.packed, c.expected(TfliteMath::dot4, c.x, c.xOff));
+                    runOnePatch("dot4 over the first " + summed, dot4Kernels(d -> n), c, c.packed,
+                            c.expected(TfliteMath::dot4, c.x, c.xOff));
                 }
             }
         }
