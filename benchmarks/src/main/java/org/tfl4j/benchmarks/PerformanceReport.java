@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +25,12 @@ import java.util.Map;
  * the median to TFLite-XNNPACK's in the same run, and the bytes allocated per inference ({@code -prof gc}).
  *
  * <pre>java -cp benchmarks.jar org.tfl4j.benchmarks.PerformanceReport --out docs/performance.md
- *     [--command "how it was run"] [--note "a line about the machine"] [--profile bench.json]... result.json...</pre>
+ *     [--command "how it was run"] [--note "a line about the machine"] [--profile bench.json]...
+ *     [--round round.json]... result.json...</pre>
  * Each {@code --profile} file holds the JSON line of {@code tfl4j bench MODEL --json} for one model: the page then
- * shows where tfl4j's time goes, op by op.
+ * shows where tfl4j's time goes, op by op. Each {@code --round} file holds one paired round ({@link Round}): one fork
+ * of tfl4j and one of TFLite-XNNPACK per model, back to back; with rounds the target table judges each model by the
+ * median of its rounds' ratios, which a host's drift between the engines' runs moves far less.
  */
 public final class PerformanceReport {
 
@@ -73,6 +77,18 @@ public final class PerformanceReport {
         }
     }
 
+    /**
+     * One paired round ({@code run.sh --rounds}): one JMH fork of tfl4j and one of TFLite-XNNPACK on one model, back to
+     * back; {@code first} is the engine that ran first (the rounds alternate it).
+     */
+    record Round(String jdkVersion, String settings, String model, String first, Result tfl4j, Result baseline) {
+        /** tfl4j's median over XNNPACK's in this round; null when either is missing. */
+        Double ratio() {
+            if (tfl4j.medianMicros() == null || baseline.medianMicros() == null || baseline.medianMicros() == 0) return null;
+            return tfl4j.medianMicros() / baseline.medianMicros();
+        }
+    }
+
     /** Where and how the runs were made, for the page header. */
     record Environment(String date, String cpu, String command, List<String> notes) {
     }
@@ -86,27 +102,32 @@ public final class PerformanceReport {
         List<String> notes = new ArrayList<>();
         List<Path> inputs = new ArrayList<>();
         List<Path> profiles = new ArrayList<>();
+        List<Path> roundFiles = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out": out = Path.of(value(args, ++i, "--out")); break;
                 case "--command": command = value(args, ++i, "--command"); break;
                 case "--note": notes.add(value(args, ++i, "--note")); break;
                 case "--profile": profiles.add(Path.of(value(args, ++i, "--profile"))); break;
+                case "--round": roundFiles.add(Path.of(value(args, ++i, "--round"))); break;
                 default: inputs.add(Path.of(args[i]));
             }
         }
         if (out == null || inputs.isEmpty()) {
-            System.err.println("usage: PerformanceReport --out FILE.md [--command TEXT] [--note TEXT]... RESULT.json...");
+            System.err.println("usage: PerformanceReport --out FILE.md [--command TEXT] [--note TEXT]... [--profile BENCH.json]..."
+                    + " [--round ROUND.json]... RESULT.json...");
             System.exit(2);
         }
         List<Run> parsed = new ArrayList<>();
         for (Path p : inputs) parsed.add(parse(Files.readString(p, StandardCharsets.UTF_8), p.getFileName().toString()));
         List<Run> runs = mergeByJdk(parsed);
+        List<Round> rounds = new ArrayList<>();
+        for (Path p : roundFiles) rounds.addAll(rounds(parse(Files.readString(p, StandardCharsets.UTF_8), p.getFileName().toString())));
         Environment env = new Environment(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 cpuModel(), command, notes);
         List<JsonObject> profileLines = new ArrayList<>();
         for (Path p : profiles) profileLines.add(lastJsonLine(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
-        String markdown = render(runs, env) + renderProfiles(profileLines);
+        String markdown = render(runs, rounds, env) + renderProfiles(profileLines);
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         Files.writeString(out, markdown, StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
@@ -215,6 +236,32 @@ public final class PerformanceReport {
         }
     }
 
+    /**
+     * The paired rounds in one round file: per model that has both a tfl4j and a TFLite-XNNPACK result, one round
+     * (the entries are in the order JMH ran them, which gives the engine that went first).
+     */
+    static List<Round> rounds(Run run) {
+        List<Round> rounds = new ArrayList<>();
+        for (String model : models(run)) {
+            Result t = find(run, model, "tfl4j");
+            Result x = find(run, model, BASELINE);
+            if (t == null || x == null) continue;
+            String first = run.results().indexOf(t) < run.results().indexOf(x) ? t.engine() : x.engine();
+            rounds.add(new Round(run.jdkVersion(), run.settings(), model, first, t, x));
+        }
+        if (rounds.isEmpty()) throw new IllegalArgumentException(run.source() + ": no model with both tfl4j and " + BASELINE);
+        return rounds;
+    }
+
+    /** The median of the values (the mean of the middle two for an even count); null for none. */
+    static Double median(List<Double> values) {
+        if (values.isEmpty()) return null;
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     /** tfl4j's (or any engine's) median over TFLite-XNNPACK's for the same model in the same run; null when either is missing. */
     static Double ratioToBaseline(Run run, Result r) {
         for (Result b : run.results()) {
@@ -226,7 +273,7 @@ public final class PerformanceReport {
         return null;
     }
 
-    static String render(List<Run> runs, Environment env) {
+    static String render(List<Run> runs, List<Round> rounds, Environment env) {
         StringBuilder md = new StringBuilder();
         md.append("# Performance\n\n");
         md.append("<!-- Generated by benchmarks/run.sh (org.tfl4j.benchmarks.PerformanceReport); do not edit by hand. -->\n\n");
@@ -251,22 +298,7 @@ public final class PerformanceReport {
         for (String note : env.notes()) md.append("- ").append(note).append('\n');
         md.append('\n');
 
-        md.append("## Against the target\n\n");
-        md.append("| model | JDK | tfl4j median µs | TFLite-XNNPACK median µs | tfl4j / XNNPACK | tfl4j bytes / inference | target met |\n");
-        md.append("|---|---|---:|---:|---:|---:|---|\n");
-        for (Run run : runs) {
-            for (String model : models(run)) {
-                Result t = find(run, model, "tfl4j");
-                Result x = find(run, model, BASELINE);
-                if (t == null) continue;
-                Double ratio = ratioToBaseline(run, t);
-                md.append("| ").append(model).append(" | ").append(major(run.jdkVersion())).append(" | ")
-                        .append(micros(t.medianMicros())).append(" | ").append(x == null ? "—" : micros(x.medianMicros())).append(" | ")
-                        .append(ratio(ratio)).append(" | ").append(bytes(t.bytesPerOp())).append(" | ")
-                        .append(verdict(ratio, t.bytesPerOp())).append(" |\n");
-            }
-        }
-        md.append('\n');
+        md.append(renderTarget(runs, rounds));
 
         for (Run run : runs) {
             md.append("## JDK ").append(run.jdkVersion()).append("\n\n");
@@ -314,6 +346,70 @@ public final class PerformanceReport {
                 .append("nothing in both cases, at the same speed; the engine's allocation tests run a third time with\n")
                 .append("`-XX:TypeProfileWidth=0`. `tfl4j bench MODEL` prints the bytes a run allocates, op by op, so an application can\n")
                 .append("check its own JVM.\n");
+        return md.toString();
+    }
+
+    /**
+     * The target table: per JDK and model, tfl4j against TFLite-XNNPACK. With paired rounds of that JDK and model the
+     * medians are the medians of the rounds' medians and the verdict takes the median of the rounds' ratios; without,
+     * the JDK's main run gives both medians and their ratio. The bytes are the most tfl4j allocated in any of them.
+     */
+    static String renderTarget(List<Run> runs, List<Round> rounds) {
+        StringBuilder md = new StringBuilder();
+        md.append("## Against the target\n\n");
+        if (!rounds.isEmpty()) {
+            md.append("JMH runs its parameters engine by engine, so in the tables further down tfl4j and TFLite-XNNPACK of one model\n")
+                    .append("ran minutes apart, and a shared host's drift over those minutes lands in their ratio. Here each model ran in\n")
+                    .append("paired rounds (`run.sh --rounds`): one JMH fork of tfl4j and one of TFLite-XNNPACK back to back, the engine\n")
+                    .append("that goes first alternating from round to round. A round's ratio divides the two forks' medians; the verdict\n")
+                    .append("takes the median of the rounds' ratios, and the µs columns the median of the rounds' medians.\n");
+            for (String settings : rounds.stream().map(r -> "JDK " + major(r.jdkVersion()) + ": " + r.settings()).distinct().toList()) {
+                md.append("Rounds on ").append(settings).append(".\n");
+            }
+            md.append('\n');
+        }
+        md.append("| model | JDK | paired rounds | tfl4j median µs | TFLite-XNNPACK median µs | tfl4j / XNNPACK by round | tfl4j / XNNPACK"
+                + " | tfl4j bytes / inference | target met |\n");
+        md.append("|---|---|---:|---:|---:|---|---:|---:|---|\n");
+        for (Run run : runs) {
+            List<String> present = new ArrayList<>(models(run));
+            rounds.stream().filter(r -> r.jdkVersion().equals(run.jdkVersion())).map(Round::model).forEach(present::add);
+            for (String model : ordered(present.stream().distinct().toList(), MODEL_ORDER)) {
+                Result t = find(run, model, "tfl4j");
+                Result x = find(run, model, BASELINE);
+                List<Round> paired = rounds.stream()
+                        .filter(r -> r.jdkVersion().equals(run.jdkVersion()) && r.model().equals(model)).toList();
+                if (t == null && paired.isEmpty()) continue;
+                Double tfl4jMicros = t == null ? null : t.medianMicros();
+                Double baselineMicros = x == null ? null : x.medianMicros();
+                Double ratio = t == null ? null : ratioToBaseline(run, t);
+                Double bytes = t == null ? null : t.bytesPerOp();
+                String byRound = "—";
+                if (!paired.isEmpty()) {
+                    List<Double> ratios = new ArrayList<>();
+                    List<Double> tfl4j = new ArrayList<>();
+                    List<Double> baseline = new ArrayList<>();
+                    List<String> shown = new ArrayList<>();
+                    for (Round r : paired) {
+                        if (r.ratio() != null) ratios.add(r.ratio());
+                        tfl4j.add(r.tfl4j().medianMicros());
+                        baseline.add(r.baseline().medianMicros());
+                        shown.add(ratio(r.ratio()));
+                        Double b = r.tfl4j().bytesPerOp();
+                        if (b != null) bytes = bytes == null ? b : Math.max(bytes, b);
+                    }
+                    tfl4jMicros = median(tfl4j.stream().filter(v -> v != null).toList());
+                    baselineMicros = median(baseline.stream().filter(v -> v != null).toList());
+                    ratio = median(ratios);
+                    byRound = String.join(", ", shown);
+                }
+                md.append("| ").append(model).append(" | ").append(major(run.jdkVersion())).append(" | ").append(paired.size())
+                        .append(" | ").append(micros(tfl4jMicros)).append(" | ").append(micros(baselineMicros)).append(" | ")
+                        .append(byRound).append(" | ").append(ratio(ratio)).append(" | ").append(bytes(bytes)).append(" | ")
+                        .append(verdict(ratio, bytes)).append(" |\n");
+            }
+        }
+        md.append('\n');
         return md.toString();
     }
 
@@ -608,10 +704,11 @@ public final class PerformanceReport {
         return fast ? "no (allocation)" : "no (time)";
     }
 
+    private static final List<String> MODEL_ORDER =
+            Arrays.stream(MovieLensModel.values()).map(MovieLensModel::shortName).toList();
+
     private static List<String> models(Run run) {
-        List<String> order = new ArrayList<>();
-        for (MovieLensModel m : MovieLensModel.values()) order.add(m.shortName());
-        return ordered(run.results().stream().map(Result::model).distinct().toList(), order);
+        return ordered(run.results().stream().map(Result::model).distinct().toList(), MODEL_ORDER);
     }
 
     private static List<String> engines(Run run) {

@@ -2,6 +2,7 @@ package org.tfl4j.benchmarks;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,10 +98,11 @@ class PerformanceReportTest {
     @Test
     void tablesListEveryResultInModelAndEngineOrderWithVerdicts() {
         PerformanceReport.Run run = PerformanceReport.parse(JSON, "jdk17.json");
-        String md = PerformanceReport.render(List.of(run),
+        String md = PerformanceReport.render(List.of(run), List.of(),
                 new PerformanceReport.Environment("2025-01-01 00:00 UTC", "Test CPU (2 logical CPUs available)", "benchmarks/run.sh --quick", List.of("a note")));
-        assertTrue(md.contains("| bow | 17 | 30.0 | 60.0 | 0.50 | 0.000 | yes |"), md);
-        assertTrue(md.contains("| cnn | 17 | 90.0 | 60.0 | 1.50 | 24 | no (time, allocation) |"), md);
+        assertTrue(md.contains("| bow | 17 | 0 | 30.0 | 60.0 | — | 0.50 | 0.000 | yes |"), md);
+        assertTrue(md.contains("| cnn | 17 | 0 | 90.0 | 60.0 | — | 1.50 | 24 | no (time, allocation) |"), md);
+        assertTrue(!md.contains("paired rounds (`run.sh --rounds`)"), "no rounds, no text about them");
         assertTrue(md.contains("## JDK 17.0.15"), md);
         String bowRows = "| bow | tfl4j | 30.0 | 45.5 | 0.50 | 0.000 | 12 |\n"
                 + "| bow | tflite-builtin | 48.0 | 70.0 | 0.80 | 0.000 | 14 |\n"
@@ -111,6 +113,57 @@ class PerformanceReportTest {
         assertTrue(md.contains("- CPU: Test CPU (2 logical CPUs available)"), md);
         assertTrue(md.contains("- Command: `benchmarks/run.sh --quick`"), md);
         assertTrue(md.contains("- a note"), md);
+    }
+
+    /** One paired round file: tfl4j and XNNPACK on one model, in the order given. */
+    private static String round(String model, double tfl4j, double xnnpack, boolean tfl4jFirst, double tfl4jBytes) {
+        String t = entry(E2E, model, "tfl4j", "us/op", tfl4j, tfl4j * 2, tfl4jBytes, 30.0);
+        String x = entry(E2E, model, "tflite-xnnpack", "us/op", xnnpack, xnnpack * 2, 0.0, 30.0);
+        return "[" + (tfl4jFirst ? t + ",\n" + x : x + ",\n" + t) + "]";
+    }
+
+    @Test
+    void pairedRoundsJudgeByTheMedianOfTheirRatios() {
+        PerformanceReport.Run main = PerformanceReport.parse(JSON, "jdk17.json");   // bow 30 against 60 µs: 0.50
+        List<PerformanceReport.Round> rounds = new ArrayList<>();
+        // The host drifts: XNNPACK's medians move by 2x, each round's ratio stays between 0.40 and 0.55.
+        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 8.0, 20.0, true, 0.0), "r1.json")));
+        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 22.0, 40.0, false, 0.5), "r2.json")));
+        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 9.0, 20.0, true, 0.0), "r3.json")));
+        assertEquals(3, rounds.size());
+        assertEquals("tfl4j", rounds.get(0).first());
+        assertEquals("tflite-xnnpack", rounds.get(1).first(), "the file's order says which engine ran first");
+        assertEquals(0.55, rounds.get(1).ratio(), 1e-12);
+
+        String md = PerformanceReport.renderTarget(List.of(main), rounds);
+        // medians of the rounds' medians (9 and 20 µs), median of the ratios 0.40, 0.55, 0.45; the most bytes of any
+        assertTrue(md.contains("| bow | 17 | 3 | 9.00 | 20.0 | 0.40, 0.55, 0.45 | 0.45 | 0.500 | yes |"), md);
+        assertTrue(md.contains("| cnn | 17 | 0 | 90.0 | 60.0 | — | 1.50 | 24 | no (time, allocation) |"),
+                "a model without rounds keeps the main run's figures: " + md);
+        assertTrue(md.contains("paired rounds (`run.sh --rounds`)"), md);
+        assertTrue(md.contains("Rounds on JDK 17: mode sample, 1 fork(s)"), md);
+
+        // A model only the rounds measured (the main run limited to others) still gets its row.
+        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("rnn", 10.0, 40.0, true, 0.0), "r4.json")));
+        assertTrue(PerformanceReport.renderTarget(List.of(main), rounds).contains("| rnn | 17 | 1 | 10.0 | 40.0 | 0.25 | 0.25 | 0.000 | yes |\n"));
+
+        // A round whose ratios straddle the target: the median decides, not the best round.
+        List<PerformanceReport.Round> straddling = new ArrayList<>();
+        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 9.0, 20.0, true, 0.0), "r1.json")));
+        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 12.0, 20.0, false, 0.0), "r2.json")));
+        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 11.0, 20.0, true, 0.0), "r3.json")));
+        assertTrue(PerformanceReport.renderTarget(List.of(main), straddling).contains("| 0.45, 0.60, 0.55 | 0.55 | 0.000 | no (time) |"));
+
+        assertThrows(IllegalArgumentException.class,
+                () -> PerformanceReport.rounds(PerformanceReport.parse("[" + entry(E2E, "bow", "tfl4j", "us/op", 5, 6, 0.0, 1) + "]", "x")),
+                "a round needs both engines");
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, PerformanceReport.median(List.of(3.0, 1.0, 2.0)));
+        assertEquals(2.5, PerformanceReport.median(List.of(4.0, 1.0, 2.0, 3.0)));
+        assertNull(PerformanceReport.median(List.of()));
     }
 
     @Test
