@@ -64,10 +64,23 @@ public final class FullyConnected {
                             float[] bias, int biasOff,
                             float actMin, float actMax,
                             float[] y, int yOff) {
+        eval(x, xOff, batches, inputSize, w, wOff, units, smallestWeight, packedWeights, 0, gemvScratch, bias, biasOff,
+                actMin, actMax, y, yOff);
+    }
+
+    /**
+     * As {@link #eval(float[], int, int, int, float[], int, int, float, float[], float[], float[], int, float, float, float[], int)},
+     * with the packed weights' data starting at {@code packedOrigin} ({@code PanelOrigins}).
+     */
+    public static void eval(float[] x, int xOff, int batches, int inputSize,
+                            float[] w, int wOff, int units, float smallestWeight, float[] packedWeights,
+                            int packedOrigin, float[] gemvScratch, float[] bias, int biasOff, float actMin, float actMax,
+                            float[] y, int yOff) {
         boolean flush = MatMul.needsFlush(smallestWeight, MatMul.smallestNonZeroMagnitude(x, xOff, batches * inputSize));
         if (packedWeights != null && batches == 1 && units > 1 && !flush) {
             // cpuBackendGemm's one-column GEMV: dot4 per unit, then the bias add and clamp below, lane by lane.
-            F32GemvDot4.eval(x, xOff, inputSize, packedWeights, units, bias, biasOff, actMin, actMax, y, yOff, gemvScratch);
+            F32GemvDot4.eval(x, xOff, inputSize, packedWeights, packedOrigin, units, bias, biasOff, actMin, actMax, y,
+                    yOff, gemvScratch);
             return;
         }
         for (int b = 0; b < batches; b++) {
@@ -87,6 +100,11 @@ public final class FullyConnected {
     public static float[] packForOneRow(float[] w, int wOff, int units, int inputSize, int batches) {
         if (batches != 1 || units < 2) return null;
         return F32GemvDot4.pack(w, wOff, units, inputSize);
+    }
+
+    /** The floats of {@link #packForOneRow}'s array that an origin moves (its weights; room and a last float follow). */
+    public static int packedDataSize(int units, int inputSize) {
+        return F32GemvDot4.dataSize(units, inputSize);
     }
 
     /** The length of the scratch the SIMD GEMV takes for rows of {@code inputSize}. */

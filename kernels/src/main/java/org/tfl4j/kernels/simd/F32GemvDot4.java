@@ -53,11 +53,18 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * Floats in the packed form of a {@code [units, depth]} matrix: {@code [ceil(units / L), depth, L]}, then one float,
-     * the largest weight magnitude (+inf when a weight is not finite), for the proof that the clamp changes nothing.
+     * Floats in the packed form of a {@code [units, depth]} matrix: its {@link #dataSize} floats of weights
+     * {@code [ceil(units / L), depth, L]}, room to move them ({@link PanelOrigins}: the data starts at one of the first
+     * {@code PanelOrigins.COUNT} floats, its origin), then one float that stays last, the largest weight magnitude
+     * (+inf when a weight is not finite), for the proof that the clamp changes nothing.
      */
     public static int packedSize(int units, int depth) {
-        return blocks(units) * depth * LANES + 1;
+        return dataSize(units, depth) + PanelOrigins.COUNT - 1 + 1;
+    }
+
+    /** The packed weights' floats, which an origin moves ({@link #packedSize}). */
+    public static int dataSize(int units, int depth) {
+        return blocks(units) * depth * LANES;
     }
 
     private static int blocks(int units) {
@@ -88,7 +95,7 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * Packs {@code w [units, depth]} into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
+     * Packs {@code w [units, depth]} at origin 0 into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
      * {@code [o / L][k][o % L]}; at depth 16 into {@code [2][ceil(units / L)][8][L]} by residue pairs, at depth 32
      * into {@code [4][ceil(units / L)][8][L]} by residue instead ({@link #offset}). The lanes of the last block past
      * {@code units} are zeros (the units of a last, partial block run the scalar {@link #unit}, so the padding is never
@@ -128,10 +135,16 @@ public final class F32GemvDot4 {
      */
     public static void eval(float[] x, int xOff, int depth, float[] packed, int units,
                             float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff, float[] scratch) {
+        eval(x, xOff, depth, packed, 0, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
+    }
+
+    /** {@link #eval(float[], int, int, float[], int, float[], int, float, float, float[], int, float[])} on weights whose data starts at {@code origin} ({@link PanelOrigins}). */
+    public static void eval(float[] x, int xOff, int depth, float[] packed, int origin, int units,
+                            float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff, float[] scratch) {
         if (VectorWidth.SCALAR) {
-            evalScalar(x, xOff, depth, packed, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
+            evalScalar(x, xOff, depth, packed, origin, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
         } else {
-            evalVector(x, xOff, depth, packed, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
+            evalVector(x, xOff, depth, packed, origin, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
         }
     }
 
@@ -146,34 +159,42 @@ public final class F32GemvDot4 {
     public static void evalVector(float[] x, int xOff, int depth, float[] packed, int units,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
                                   float[] scratch) {
+        evalVector(x, xOff, depth, packed, 0, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
+    }
+
+    /** The vector kernel on weights whose data starts at {@code origin}. */
+    public static void evalVector(float[] x, int xOff, int depth, float[] packed, int origin, int units,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
+                                  float[] scratch) {
         requireApart(bias, biasOff, y, yOff, units);
         requireScratch(scratch, depth);
         int wholeBlocks = units / LANES;
         if (wholeBlocks > 0) {
             if (depth == RESIDUE_DEPTH) {
-                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 0, y, yOff);
-                residuePairSums(x, xOff, packed, blocks(units), wholeBlocks, 1, y, yOff);
+                residuePairSums(x, xOff, packed, origin, blocks(units), wholeBlocks, 0, y, yOff);
+                residuePairSums(x, xOff, packed, origin, blocks(units), wholeBlocks, 1, y, yOff);
             } else if (depth == RESIDUE_DEPTH_32) {
                 // dot4 = (l0 + l2) + (l1 + l3): y = l0, y = y + l2, then l1 into scratch and y = y + (l1 + l3),
                 // a chunk of blocks at a time (the scratch holds 32 L floats: 32 blocks of l1)
                 int blocks = blocks(units);
-                residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 0, STORE, y, yOff, null, 0);
-                residueSums(x, xOff, packed, blocks, 0, wholeBlocks, 2, ADD, y, yOff, null, 0);
+                residueSums(x, xOff, packed, origin, blocks, 0, wholeBlocks, 0, STORE, y, yOff, null, 0);
+                residueSums(x, xOff, packed, origin, blocks, 0, wholeBlocks, 2, ADD, y, yOff, null, 0);
                 int chunk = scratch.length / LANES;
                 for (int from = 0; from < wholeBlocks; from += chunk) {
                     int to = Math.min(from + chunk, wholeBlocks);
-                    residueSums(x, xOff, packed, blocks, from, to, 1, STORE, scratch, -from * LANES, null, 0);
-                    residueSums(x, xOff, packed, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch, -from * LANES);
+                    residueSums(x, xOff, packed, origin, blocks, from, to, 1, STORE, scratch, -from * LANES, null, 0);
+                    residueSums(x, xOff, packed, origin, blocks, from, to, 3, ADD_TO_PARTIAL, y, yOff, scratch,
+                            -from * LANES);
                 }
             } else {
-                wholeBlockSums(x, xOff, depth, depth, packed, 0, wholeBlocks, y, yOff);
+                wholeBlockSums(x, xOff, depth, depth, packed, origin, wholeBlocks, y, yOff);
             }
             if (bias != null || !clampChangesNothing(x, xOff, depth, packed[packedSize(units, depth) - 1], actMin, actMax)) {
                 biasAndClamp(wholeBlocks * LANES, bias, biasOff, actMin, actMax, y, yOff);
             }
         }
         for (int o = wholeBlocks * LANES; o < units; o++) {
-            y[yOff + o] = unit(x, xOff, depth, packed, units, o, bias, biasOff, actMin, actMax);
+            y[yOff + o] = unit(x, xOff, depth, packed, origin, units, o, bias, biasOff, actMin, actMax);
         }
     }
 
@@ -270,8 +291,8 @@ public final class F32GemvDot4 {
      * in registers, so the loop over blocks loads weights only, and its body is small enough for out-of-order
      * execution to overlap one block's two add chains with the next blocks'.
      */
-    private static void residuePairSums(float[] x, int xOff, float[] packed, int blocks, int wholeBlocks, int pair,
-                                        float[] y, int yOff) {
+    private static void residuePairSums(float[] x, int xOff, float[] packed, int origin, int blocks, int wholeBlocks,
+                                        int pair, float[] y, int yOff) {
         // x[4s + pair] for l_pair, x[4s + pair + 2] for l_(pair + 2), s = 0..3
         FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair]));
         FloatVector c0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + pair + 2]));
@@ -282,7 +303,7 @@ public final class F32GemvDot4 {
         FloatVector a3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 12 + pair]));
         FloatVector c3 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 14 + pair]));
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        int region = pair * blocks * RESIDUE_ROWS * LANES;
+        int region = origin + pair * blocks * RESIDUE_ROWS * LANES;
         for (int block = 0; block < wholeBlocks; block++) {
             int p = region + block * RESIDUE_ROWS * LANES; // rows 2s (l_pair) and 2s + 1 (l_(pair + 2)) at p + row * L
             FloatVector la = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(a0));
@@ -310,8 +331,8 @@ public final class F32GemvDot4 {
      * {@code dst[o] = dst[o] + (partial[o] + l)} ({@link #ADD_TO_PARTIAL}), with {@code o} the block's first unit
      * plus {@code dstOff} (and {@code partialOff}). The eight broadcasts stay in registers.
      */
-    private static void residueSums(float[] x, int xOff, float[] packed, int blocks, int from, int to, int residue,
-                                    int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
+    private static void residueSums(float[] x, int xOff, float[] packed, int origin, int blocks, int from, int to,
+                                    int residue, int mode, float[] dst, int dstOff, float[] partial, int partialOff) {
         FloatVector x0 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + residue]));
         FloatVector x1 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 4 + residue]));
         FloatVector x2 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 8 + residue]));
@@ -321,7 +342,7 @@ public final class F32GemvDot4 {
         FloatVector x6 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 24 + residue]));
         FloatVector x7 = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + 28 + residue]));
         FloatVector zero = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-        int region = residue * blocks * RESIDUE_ROWS * LANES;
+        int region = origin + residue * blocks * RESIDUE_ROWS * LANES;
         for (int block = from; block < to; block++) {
             int p = region + block * RESIDUE_ROWS * LANES; // row s at p + s * L
             FloatVector l = zero.add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p)).mul(x0));
@@ -366,9 +387,18 @@ public final class F32GemvDot4 {
     public static void evalScalar(float[] x, int xOff, int depth, float[] packed, int units,
                                   float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
                                   float[] scratch) {
+        evalScalar(x, xOff, depth, packed, 0, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
+    }
+
+    /** The scalar twin on weights whose data starts at {@code origin}. */
+    public static void evalScalar(float[] x, int xOff, int depth, float[] packed, int origin, int units,
+                                  float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff,
+                                  float[] scratch) {
         requireApart(bias, biasOff, y, yOff, units); // the twin would cope; it keeps the vector kernel's contract
         requireScratch(scratch, depth);
-        for (int o = 0; o < units; o++) y[yOff + o] = unit(x, xOff, depth, packed, units, o, bias, biasOff, actMin, actMax);
+        for (int o = 0; o < units; o++) {
+            y[yOff + o] = unit(x, xOff, depth, packed, origin, units, o, bias, biasOff, actMin, actMax);
+        }
     }
 
     private static void requireScratch(float[] scratch, int depth) {
@@ -387,18 +417,18 @@ public final class F32GemvDot4 {
     }
 
     /** Unit {@code o}: dot4 over its packed weights, then bias and clamp, as one vector lane does it. */
-    private static float unit(float[] x, int xOff, int depth, float[] packed, int units, int o,
+    private static float unit(float[] x, int xOff, int depth, float[] packed, int origin, int units, int o,
                               float[] bias, int biasOff, float actMin, float actMax) {
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
         int k = 0;
         for (int depth4 = depth & ~3; k < depth4; k += 4) {
-            l0 = l0 + packed[offset(units, depth, o, k)] * x[xOff + k];
-            l1 = l1 + packed[offset(units, depth, o, k + 1)] * x[xOff + k + 1];
-            l2 = l2 + packed[offset(units, depth, o, k + 2)] * x[xOff + k + 2];
-            l3 = l3 + packed[offset(units, depth, o, k + 3)] * x[xOff + k + 3];
+            l0 = l0 + packed[origin + offset(units, depth, o, k)] * x[xOff + k];
+            l1 = l1 + packed[origin + offset(units, depth, o, k + 1)] * x[xOff + k + 1];
+            l2 = l2 + packed[origin + offset(units, depth, o, k + 2)] * x[xOff + k + 2];
+            l3 = l3 + packed[origin + offset(units, depth, o, k + 3)] * x[xOff + k + 3];
         }
         float sum = (l0 + l2) + (l1 + l3);
-        for (; k < depth; k++) sum = sum + packed[offset(units, depth, o, k)] * x[xOff + k];
+        for (; k < depth; k++) sum = sum + packed[origin + offset(units, depth, o, k)] * x[xOff + k];
         if (bias != null) sum = TfliteMath.ftz(sum + TfliteMath.ftz(bias[biasOff + o]));
         return TfliteMath.activation(sum, actMin, actMax);
     }

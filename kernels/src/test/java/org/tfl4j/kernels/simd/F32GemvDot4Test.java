@@ -224,11 +224,54 @@ class F32GemvDot4Test {
         }
     }
 
+    /**
+     * Weights moved to any origin ({@link PanelOrigins#move}) give the dot4 reference's bits, through every kernel and
+     * through FullyConnected: every layout (depth 16 and 32 by residue, the general one), whole and partial blocks. The
+     * room around the data holds NaN, so a kernel that reads outside the moved data shows.
+     */
+    @Test
+    void everyOriginGivesTheSameBits() {
+        Random random = new Random(99);
+        int lanes = VectorWidth.FLOATS.length();
+        for (int units : new int[] {2, lanes, 2 * lanes + 3, 5 * lanes}) {
+            for (int depth : new int[] {5, 16, 32, 64, 256}) {
+                float[] x = randomValues(random, depth);
+                float[] w = randomValues(random, units * depth);
+                float[] bias = randomValues(random, units);
+                float[] expected = reference(x, 0, depth, w, 0, units, bias, 0, 0f, MAX);
+                float[] atZero = F32GemvDot4.pack(w, 0, units, depth);
+                int data = F32GemvDot4.dataSize(units, depth);
+                for (int origin = 0; origin < PanelOrigins.COUNT; origin++) {
+                    float[] packed = atZero.clone();
+                    PanelOrigins.move(packed, 0, origin, data);
+                    Arrays.fill(packed, 0, origin, Float.NaN);
+                    Arrays.fill(packed, origin + data, packed.length - 1, Float.NaN); // the last float stays
+                    String shape = "units " + units + " depth " + depth + " origin " + origin;
+                    for (int kernel = 0; kernel < 3; kernel++) {
+                        float[] y = guarded(units);
+                        float[] scratch = nanScratch(depth);
+                        if (kernel == 0) F32GemvDot4.eval(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                        if (kernel == 1) F32GemvDot4.evalVector(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                        if (kernel == 2) F32GemvDot4.evalScalar(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                        assertBits(expected, 0, y, GUARD, units, KERNEL_NAMES[kernel] + ", " + shape);
+                        assertGuardsIntact(y, units, KERNEL_NAMES[kernel] + ", " + shape);
+                    }
+                    float[] fc = guarded(units);
+                    FullyConnected.eval(x, 0, 1, depth, w, 0, units, FullyConnected.smallestWeight(w, 0, units, depth),
+                            packed, origin, nanScratch(depth), bias, 0, 0f, MAX, fc, GUARD);
+                    assertBits(expected, 0, fc, GUARD, units, "FullyConnected, " + shape);
+                }
+            }
+        }
+    }
+
     @Test
     void packedLayoutAndSize() {
         int lanes = VectorWidth.FLOATS.length();
-        assertEquals(lanes * 5 + 1, F32GemvDot4.packedSize(1, 5));
-        assertEquals(2 * lanes * 3 + 1, F32GemvDot4.packedSize(lanes + 1, 3));
+        int room = PanelOrigins.COUNT - 1;
+        assertEquals(lanes * 5 + room + 1, F32GemvDot4.packedSize(1, 5));
+        assertEquals(2 * lanes * 3 + room + 1, F32GemvDot4.packedSize(lanes + 1, 3));
+        assertEquals(2 * lanes * 3, F32GemvDot4.dataSize(lanes + 1, 3));
         int units = lanes + 2, depth = 3;
         float[] w = new float[units * depth];
         for (int i = 0; i < w.length; i++) w[i] = i + 1;
