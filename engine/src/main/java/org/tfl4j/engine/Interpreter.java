@@ -161,7 +161,8 @@ public final class Interpreter implements AutoCloseable {
     private final Model model;
     private final boolean carryVariables;
     private final Arenas arenas;
-    private final Node[] nodes;
+    private final Node[] nodes;              // one per op, in subgraph order (invokeProfiled's indices)
+    private final Node[] workingNodes;       // the same less Node.NOTHING: what invoke runs
     private final IdCheck[] idChecks;        // one per id input, bound to this interpreter's arena
     private final boolean mapOutOfVocabularyToPadding;
     private boolean closed;
@@ -208,6 +209,7 @@ public final class Interpreter implements AutoCloseable {
         this.mapOutOfVocabularyToPadding = options.outOfVocabularyPolicy() == OutOfVocabularyPolicy.MAP_TO_PADDING;
         this.arenas = shareArenasWith == null ? new Arenas(model.main()) : shareArenasWith.arenas;
         this.nodes = model.main().bind(arenas);
+        this.workingNodes = Arrays.stream(nodes).filter(n -> n != Node.NOTHING).toArray(Node[]::new);
         IdInputs.IdInput[] ids = model.idInputs();
         this.idChecks = new IdCheck[ids.length];
         for (int i = 0; i < ids.length; i++) idChecks[i] = new IdCheck(ids[i], arenas);
@@ -356,7 +358,7 @@ public final class Interpreter implements AutoCloseable {
         ensureOpen();
         checkIds();
         if (!carryVariables) resetVariableTensors();
-        for (Node node : nodes) node.run();
+        for (Node node : workingNodes) node.run();
     }
 
     /**

@@ -66,7 +66,7 @@ public final class GraphFusion {
             new FullyConnectedTopKFusion());
 
     /** A node that does nothing: what the ops inside a fused chain become. */
-    static final OpKernel.Prepared NOTHING = buffers -> () -> { };
+    static final OpKernel.Prepared NOTHING = buffers -> Node.NOTHING;
 
     /**
      * A RESHAPE inside a fused chain: it does nothing, and its output still shares its input's storage, as the
@@ -75,7 +75,7 @@ public final class GraphFusion {
     static final OpKernel.Prepared NOTHING_VIEW = new OpKernel.Prepared() {
         @Override
         public Node bind(TensorBuffers buffers) {
-            return () -> { };
+            return Node.NOTHING;
         }
 
         @Override

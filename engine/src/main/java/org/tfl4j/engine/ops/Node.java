@@ -7,4 +7,10 @@ package org.tfl4j.engine.ops;
 @FunctionalInterface
 public interface Node {
     void run();
+
+    /**
+     * The node whose run does nothing: the ops inside a fused chain, a RESHAPE whose output shares its input's
+     * storage. The interpreter leaves it out of its run loop (one call through this interface fewer per such op).
+     */
+    Node NOTHING = () -> { };
 }

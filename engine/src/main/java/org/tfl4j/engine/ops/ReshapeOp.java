@@ -30,7 +30,7 @@ final class ReshapeOp implements OpKernel {
                 int srcOffset = buffers.offset(input);
                 Object dst = buffers.array(output);
                 int dstOffset = buffers.offset(output);
-                if (src == dst && srcOffset == dstOffset) return () -> { };
+                if (src == dst && srcOffset == dstOffset) return Node.NOTHING;
                 return () -> Reshape.copy(src, srcOffset, dst, dstOffset, count);
             }
 

@@ -33,7 +33,7 @@ final class TopKV2Op implements OpKernel {
         shape[shape.length - 1] = Math.max(0, k);
         ctx.requireOutputShape(0, shape);
         ctx.requireOutputShape(1, shape);
-        if (k <= 0) return buffers -> () -> { };
+        if (k <= 0) return buffers -> Node.NOTHING;
         int rows = in.elementCount() / rowSize;
         if (in.type() == TensorType.FLOAT32) {
             return buffers -> {
