@@ -90,7 +90,11 @@ public final class F32Logistic {
     }
 
     /**
-     * The vector kernel: whole vectors, then the last {@code n mod L} elements by the scalar formula.
+     * The vector kernel: whole vectors, the last of them ending at {@code n} (it then overlaps the one before it,
+     * recomputing a few elements with the same bits: the formula is element-wise), or, in place or for fewer than
+     * {@code L} elements, whole vectors and then the last {@code n mod L} elements by the scalar formula (in place,
+     * the overlapping elements already hold outputs). The models' 100 scores: seven vectors at 16 lanes instead of six
+     * and four scalar elements.
      *
      * <p>The formula is written out in this one method on purpose: its bytecode is then above C2's limit for
      * inlining a hot callee (FreqInlineSize, 325 bytes), so it is always compiled on its own. Inlined into a large
@@ -98,8 +102,10 @@ public final class F32Logistic {
      * part way through the formula, and the vectors crossing the resulting calls were allocated as objects.
      */
     public static void evalVector(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int whole = n - n % LANES; i < whole; i += LANES) {
+        boolean apart = x != y || xOff + n <= yOff || yOff + n <= xOff;
+        int vectorEnd = apart && n >= LANES ? n : n - n % LANES; // the elements the vectors cover
+        for (int start = 0; start < vectorEnd; start += LANES) {
+            int i = Math.min(start, vectorEnd - LANES);
             FloatVector v = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, x, xOff + i));
             VectorMask<Float> belowRange = v.compare(VectorOperators.LT, LOW);
             FloatVector xh = v.blend(CUTOFF, v.compare(VectorOperators.GT, CUTOFF)).mul(HALF);
@@ -126,7 +132,7 @@ public final class F32Logistic {
             e = e.blend(ZERO, e.compare(VectorOperators.LT, SMALLEST_NORMAL)); // flush: the square is +0 or positive
             e.div(e.add(ONE)).blend(ZERO, belowRange).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] = TfliteMath.logisticPacket(x[xOff + i]);
+        for (int i = vectorEnd; i < n; i++) y[yOff + i] = TfliteMath.logisticPacket(x[xOff + i]);
     }
 
     /** The scalar twin: {@link TfliteMath#logisticPacket} per element. */
