@@ -69,8 +69,8 @@ public final class FullyConnected {
     }
 
     /**
-     * As {@link #eval(float[], int, int, int, float[], int, int, float, float[], float[], float[], int, float, float, float[], int)},
-     * with the packed weights' data starting at {@code packedOrigin} ({@code PanelOrigins}).
+     * As {@link #eval(float[], int, int, int, float[], int, int, float, float[], float[], float[], int, float, float,
+     * float[], int)}, with the packed weights' data starting at {@code packedOrigin} ({@code PanelOrigins}).
      */
     public static void eval(float[] x, int xOff, int batches, int inputSize,
                             float[] w, int wOff, int units, float smallestWeight, float[] packedWeights,

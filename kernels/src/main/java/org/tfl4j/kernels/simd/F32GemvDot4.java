@@ -95,8 +95,8 @@ public final class F32GemvDot4 {
     }
 
     /**
-     * Packs {@code w [units, depth]} at origin 0 into {@code packed [ceil(units / L), depth, L]}: element {@code (o, k)} goes to
-     * {@code [o / L][k][o % L]}; at depth 16 into {@code [2][ceil(units / L)][8][L]} by residue pairs, at depth 32
+     * Packs {@code w [units, depth]} at origin 0 into {@code packed [ceil(units / L), depth, L]}: element
+     * {@code (o, k)} goes to {@code [o / L][k][o % L]}; at depth 16 into {@code [2][ceil(units / L)][8][L]} by residue pairs, at depth 32
      * into {@code [4][ceil(units / L)][8][L]} by residue instead ({@link #offset}). The lanes of the last block past
      * {@code units} are zeros (the units of a last, partial block run the scalar {@link #unit}, so the padding is never
      * read). The last float is the largest {@code |w|}, +inf if a weight is infinite or NaN.
@@ -138,7 +138,10 @@ public final class F32GemvDot4 {
         eval(x, xOff, depth, packed, 0, units, bias, biasOff, actMin, actMax, y, yOff, scratch);
     }
 
-    /** {@link #eval(float[], int, int, float[], int, float[], int, float, float, float[], int, float[])} on weights whose data starts at {@code origin} ({@link PanelOrigins}). */
+    /**
+     * {@link #eval(float[], int, int, float[], int, float[], int, float, float, float[], int, float[])} on weights whose
+     * data starts at {@code origin} ({@link PanelOrigins}).
+     */
     public static void eval(float[] x, int xOff, int depth, float[] packed, int origin, int units,
                             float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff, float[] scratch) {
         if (VectorWidth.SCALAR) {

@@ -250,9 +250,12 @@ class F32GemvDot4Test {
                     for (int kernel = 0; kernel < 3; kernel++) {
                         float[] y = guarded(units);
                         float[] scratch = nanScratch(depth);
-                        if (kernel == 0) F32GemvDot4.eval(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
-                        if (kernel == 1) F32GemvDot4.evalVector(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
-                        if (kernel == 2) F32GemvDot4.evalScalar(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                        switch (kernel) {
+                            case 0: F32GemvDot4.eval(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch); break;
+                            case 1: F32GemvDot4.evalVector(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                                break;
+                            default: F32GemvDot4.evalScalar(x, 0, depth, packed, origin, units, bias, 0, 0f, MAX, y, GUARD, scratch);
+                        }
                         assertBits(expected, 0, y, GUARD, units, KERNEL_NAMES[kernel] + ", " + shape);
                         assertGuardsIntact(y, units, KERNEL_NAMES[kernel] + ", " + shape);
                     }
