@@ -122,14 +122,18 @@ class PerformanceReportTest {
         return "[" + (tfl4jFirst ? t + ",\n" + x : x + ",\n" + t) + "]";
     }
 
+    private static List<PerformanceReport.Round> roundsOf(String json, String source) {
+        return PerformanceReport.rounds(PerformanceReport.parse(json, source));
+    }
+
     @Test
     void pairedRoundsJudgeByTheMedianOfTheirRatios() {
         PerformanceReport.Run main = PerformanceReport.parse(JSON, "jdk17.json");   // bow 30 against 60 µs: 0.50
         List<PerformanceReport.Round> rounds = new ArrayList<>();
         // The host drifts: XNNPACK's medians move by 2x, each round's ratio stays between 0.40 and 0.55.
-        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 8.0, 20.0, true, 0.0), "r1.json")));
-        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 22.0, 40.0, false, 0.5), "r2.json")));
-        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 9.0, 20.0, true, 0.0), "r3.json")));
+        rounds.addAll(roundsOf(round("bow", 8.0, 20.0, true, 0.0), "r1.json"));
+        rounds.addAll(roundsOf(round("bow", 22.0, 40.0, false, 0.5), "r2.json"));
+        rounds.addAll(roundsOf(round("bow", 9.0, 20.0, true, 0.0), "r3.json"));
         assertEquals(3, rounds.size());
         assertEquals("tfl4j", rounds.get(0).first());
         assertEquals("tflite-xnnpack", rounds.get(1).first(), "the file's order says which engine ran first");
@@ -137,25 +141,31 @@ class PerformanceReportTest {
 
         String md = PerformanceReport.renderTarget(List.of(main), rounds);
         // medians of the rounds' medians (9 and 20 µs), median of the ratios 0.40, 0.55, 0.45; the most bytes of any
-        assertTrue(md.contains("| bow | 17 | 3 | 9.00 | 20.0 | 0.40, 0.55, 0.45 | 0.45 | 0.500 | yes |"), md);
+        assertTrue(md.contains("| bow | 17 | 3 | 9.00 | 20.0 | 0.40, 0.55, 0.45 | 0.450 | 0.500 | yes |"), md);
         assertTrue(md.contains("| cnn | 17 | 0 | 90.0 | 60.0 | — | 1.50 | 24 | no (time, allocation) |"),
                 "a model without rounds keeps the main run's figures: " + md);
         assertTrue(md.contains("paired rounds (`run.sh --rounds`)"), md);
         assertTrue(md.contains("Rounds on JDK 17: mode sample, 1 fork(s)"), md);
 
         // A model only the rounds measured (the main run limited to others) still gets its row.
-        rounds.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("rnn", 10.0, 40.0, true, 0.0), "r4.json")));
-        assertTrue(PerformanceReport.renderTarget(List.of(main), rounds).contains("| rnn | 17 | 1 | 10.0 | 40.0 | 0.25 | 0.25 | 0.000 | yes |\n"));
+        rounds.addAll(roundsOf(round("rnn", 10.0, 40.0, true, 0.0), "r4.json"));
+        assertTrue(PerformanceReport.renderTarget(List.of(main), rounds)
+                .contains("| rnn | 17 | 1 | 10.0 | 40.0 | 0.25 | 0.250 | 0.000 | yes |\n"));
 
         // A round whose ratios straddle the target: the median decides, not the best round.
         List<PerformanceReport.Round> straddling = new ArrayList<>();
-        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 9.0, 20.0, true, 0.0), "r1.json")));
-        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 12.0, 20.0, false, 0.0), "r2.json")));
-        straddling.addAll(PerformanceReport.rounds(PerformanceReport.parse(round("bow", 11.0, 20.0, true, 0.0), "r3.json")));
-        assertTrue(PerformanceReport.renderTarget(List.of(main), straddling).contains("| 0.45, 0.60, 0.55 | 0.55 | 0.000 | no (time) |"));
+        straddling.addAll(roundsOf(round("bow", 9.0, 20.0, true, 0.0), "r1.json"));
+        straddling.addAll(roundsOf(round("bow", 12.0, 20.0, false, 0.0), "r2.json"));
+        straddling.addAll(roundsOf(round("bow", 11.0, 20.0, true, 0.0), "r3.json"));
+        assertTrue(PerformanceReport.renderTarget(List.of(main), straddling)
+                .contains("| 0.45, 0.60, 0.55 | 0.550 | 0.000 | no (time) |"));
+
+        // Just above the target: three decimals, so the ratio does not read as 0.50 beside "no".
+        List<PerformanceReport.Round> justAbove = roundsOf(round("bow", 10.068, 20.0, true, 0.0), "r1.json");
+        assertTrue(PerformanceReport.renderTarget(List.of(main), justAbove).contains("| 0.50 | 0.503 | 0.000 | no (time) |"));
 
         assertThrows(IllegalArgumentException.class,
-                () -> PerformanceReport.rounds(PerformanceReport.parse("[" + entry(E2E, "bow", "tfl4j", "us/op", 5, 6, 0.0, 1) + "]", "x")),
+                () -> roundsOf("[" + entry(E2E, "bow", "tfl4j", "us/op", 5, 6, 0.0, 1) + "]", "x"),
                 "a round needs both engines");
     }
 
