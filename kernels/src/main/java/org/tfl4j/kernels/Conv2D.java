@@ -81,6 +81,8 @@ public final class Conv2D {
     private final float[] secondPatch; // [K] the other patch of a pair (packed path)
     private final boolean patchesAreRuns; // a patch that lies inside the input is one contiguous run of x
     private final int gemvDepth; // the leading patch values the one-position dot4 on the packed filter sums
+    private final int[] sumFrom;  // [positions] the first patch value the sequential sums of a position take
+    private final int[] sumTo;    // [positions] one past its last: the values outside are always SAME padding
 
     /**
      * @param eigenContraction true for the arithmetic of TFLite's multithreaded kernel (thread count
@@ -111,6 +113,48 @@ public final class Conv2D {
                 || (geometry.dilationHeight() == 1 && geometry.filterWidth() == geometry.inWidth()));
         this.gemvDepth = constantFilter == null || eigenContraction
                 ? geometry.patchSize() : gemvDepth(geometry, constantFilter, filterOff);
+        this.sumFrom = new int[geometry.positions()];
+        this.sumTo = new int[geometry.positions()];
+        boolean finite = constantFilter != null
+                && allFinite(constantFilter, filterOff, geometry.outChannels() * geometry.patchSize());
+        for (int col = 0; col < geometry.positions(); col++) {
+            sumTo[col] = geometry.patchSize();
+            if (finite && geometry.filterHeight() == 1) summedRange(geometry, col, sumFrom, sumTo);
+        }
+    }
+
+    private static boolean allFinite(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) if (!Float.isFinite(a[i])) return false;
+        return true;
+    }
+
+    /**
+     * The patch values of position {@code col} that can hold input, {@code [from[col], to[col])}, for a filter one row
+     * high: its patch is the filter columns' runs of C values in order, and the columns past the input's left and
+     * right edges are SAME padding, +0, at its start and end (all of it when the row itself is padding). A sequential
+     * sum over that range has the whole patch's bits when every weight is finite ({@link F32ConvChannelLanes#seqsum}).
+     * cnn-genre's movie branch and cnn's first convolution: the first and last of their three positions lose a
+     * quarter of their patch.
+     */
+    private static void summedRange(Geometry g, int col, int[] from, int[] to) {
+        int ow = col % g.outWidth();
+        int oh = col / g.outWidth() % g.outHeight();
+        int ih = oh * g.strideHeight() - g.padTop();
+        if (ih < 0 || ih >= g.inHeight()) { // the one filter row lies in the padding
+            from[col] = 0;
+            to[col] = 0;
+            return;
+        }
+        int first = g.filterWidth(), last = -1; // the filter columns that meet input
+        for (int kw = 0; kw < g.filterWidth(); kw++) {
+            int iw = ow * g.strideWidth() - g.padLeft() + kw * g.dilationWidth();
+            if (iw >= 0 && iw < g.inWidth()) {
+                first = Math.min(first, kw);
+                last = kw;
+            }
+        }
+        from[col] = last < 0 ? 0 : first * g.inChannels();
+        to[col] = last < 0 ? 0 : (last + 1) * g.inChannels();
     }
 
     /**
@@ -257,14 +301,16 @@ public final class Conv2D {
                 int run1 = runStart(xOff, col + 1);
                 float[] src1 = run1 >= 0 ? x : fillPatch(x, xOff, col + 1, secondPatch);
                 int src1Off = Math.max(run1, 0);
-                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, packedFilter, packedOff, seqRows,
-                        bias, biasOff, actMin, actMax, y, yOff + col * rows, yOff + (col + 1) * rows);
+                int from = Math.min(sumFrom[col], sumFrom[col + 1]), to = Math.max(sumTo[col], sumTo[col + 1]);
+                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, Math.min(from, to), to, packedFilter,
+                        packedOff, seqRows, bias, biasOff, actMin, actMax, y, yOff + col * rows,
+                        yOff + (col + 1) * rows);
                 scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
                 scalarOutputs(seqRows, filter, filterOff, src1, src1Off, col + 1, false, bias, biasOff, y, yOff);
                 col += 2;
             } else {
-                F32ConvChannelLanes.seqsum(src0, src0Off, depth, packedFilter, packedOff, seqRows,
-                        bias, biasOff, actMin, actMax, y, yOff + col * rows);
+                F32ConvChannelLanes.seqsum(src0, src0Off, depth, sumFrom[col], sumTo[col], packedFilter, packedOff,
+                        seqRows, bias, biasOff, actMin, actMax, y, yOff + col * rows);
                 scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
                 col++;
             }

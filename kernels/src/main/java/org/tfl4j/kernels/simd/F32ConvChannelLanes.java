@@ -120,33 +120,54 @@ public final class F32ConvChannelLanes {
      */
     public static void seqsum(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                               float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        seqsum(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+    }
+
+    /**
+     * {@link #seqsum} over the patch values {@code [from, to)} only ({@code 0 <= from <= to <= depth}): the bits of the
+     * whole patch when every value outside is ±0 (SAME padding) and every weight is finite, since the sum starts at +0
+     * and only adds products, so it is never -0, and adding a product of zero (±0) leaves it unchanged.
+     */
+    public static void seqsum(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
+                              int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                              int yOff) {
         if (VectorWidth.SCALAR) {
-            seqsumScalar(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            seqsumScalar(x, xOff, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                    yOff);
         } else {
-            seqsumVector(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+            seqsumVector(x, xOff, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                    yOff);
         }
     }
 
     /** The vector kernel of {@link #seqsum}. */
     public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        seqsumVector(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+    }
+
+    /** The vector kernel of {@link #seqsum(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
+    public static void seqsumVector(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
+                                    int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                    int yOff) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        seqsumBlocks(x, xOff, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+        seqsumBlocks(x, xOff, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, yOff, -1);
     }
 
     /** The products of {@link #seqsumVector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void seqsumBlocks(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                    float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+    private static void seqsumBlocks(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
+                                     int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                     int yOff) {
         int wholeBlocks = channels / LANES;
         int groupStride = depth * GROUP_LANES;
         int block = 0;
         for (; block + GROUP <= wholeBlocks; block += GROUP) { // a group of four blocks: four independent sums
             int p = packedOff + block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0, s2 = s0, s3 = s0;
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 int at = p + k * GROUP_LANES;
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at)).mul(xk));
@@ -164,7 +185,7 @@ public final class F32ConvChannelLanes {
             // block % GROUP is 0 or 2: one group
             int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector s0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), s1 = s0;
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 int at = p + k * GROUP_LANES;
                 FloatVector xk = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x[xOff + k]));
                 s0 = FLOAT_VECTOR.cast(s0).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, at)).mul(xk));
@@ -177,21 +198,30 @@ public final class F32ConvChannelLanes {
         for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
             int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector s = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS));
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 s = FLOAT_VECTOR.cast(s).add(FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * GROUP_LANES)).mul(x[xOff + k]));
             }
             FLOAT_VECTOR.cast(s).intoArray(y, yOff + block * LANES);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, from, to, packed, packedOff, o), bias, biasOff, o,
+                    actMin, actMax);
         }
     }
 
     /** The scalar twin of {@link #seqsum}: each channel's sequential sum on the same packed layout. */
     public static void seqsumScalar(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
                                     float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
+        seqsumScalar(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
+    }
+
+    /** The scalar twin of {@link #seqsumVector(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
+    public static void seqsumScalar(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
+                                    int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
+                                    int yOff) {
         for (int o = 0; o < channels; o++) {
-            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, packed, packedOff, o), bias, biasOff, o, actMin, actMax);
+            y[yOff + o] = finish(seqsumChannel(x, xOff, depth, from, to, packed, packedOff, o), bias, biasOff, o,
+                    actMin, actMax);
         }
     }
 
@@ -202,12 +232,23 @@ public final class F32ConvChannelLanes {
     public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff,
                                int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
                                int y0Off, int y1Off) {
+        seqsum2(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
+                y0Off, y1Off);
+    }
+
+    /**
+     * {@link #seqsum2} over the values {@code [from, to)} of both patches only, with the whole patches' bits under the
+     * conditions of {@link #seqsum(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}.
+     */
+    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
+                               float[] packed, int packedOff, int channels, float[] bias, int biasOff, float actMin,
+                               float actMax, float[] y, int y0Off, int y1Off) {
         if (VectorWidth.SCALAR) {
-            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
-                    y0Off, y1Off);
+            seqsum2Scalar(x0, x0Off, x1, x1Off, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin,
+                    actMax, y, y0Off, y1Off);
         } else {
-            seqsum2Vector(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
-                    y0Off, y1Off);
+            seqsum2Vector(x0, x0Off, x1, x1Off, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin,
+                    actMax, y, y0Off, y1Off);
         }
     }
 
@@ -215,18 +256,26 @@ public final class F32ConvChannelLanes {
     public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
                                      int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
                                      float[] y, int y0Off, int y1Off) {
+        seqsum2Vector(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax,
+                y, y0Off, y1Off);
+    }
+
+    /** The vector kernel of {@link #seqsum2} over {@code [from, to)}. */
+    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
+                                     float[] packed, int packedOff, int channels, float[] bias, int biasOff,
+                                     float actMin, float actMax, float[] y, int y0Off, int y1Off) {
         // The bias and clamp pass is its own compilation unit (see finishBlocks), not part of the loop method:
         // inlined there it once ran C2 out of nodes and its vector calls stayed out of line, allocating every
         // run (seen as 1.3-2.6 KB per inference).
-        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
-                y0Off, y1Off);
+        seqsum2Blocks(x0, x0Off, x1, x1Off, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax,
+                y, y0Off, y1Off);
         finishBlocks(channels / LANES, bias, biasOff, actMin, actMax, y, y0Off, y1Off);
     }
 
     /** The products of {@link #seqsum2Vector} for whole lane blocks (before bias and clamp), and the scalar tail. */
-    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
-                                      int packedOff, int channels, float[] bias, int biasOff, float actMin,
-                                      float actMax, float[] y, int y0Off, int y1Off) {
+    private static void seqsum2Blocks(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
+                                      float[] packed, int packedOff, int channels, float[] bias, int biasOff,
+                                      float actMin, float actMax, float[] y, int y0Off, int y1Off) {
         int wholeBlocks = channels / LANES;
         int groupStride = depth * GROUP_LANES;
         int block = 0;
@@ -234,7 +283,7 @@ public final class F32ConvChannelLanes {
             int p = packedOff + block / GROUP * groupStride; // packed[group][k][j * L + lane] at p + k * 4L + j * L
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, a2 = a0, a3 = a0; // patch 0
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;                       // patch 1
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 int at = p + k * GROUP_LANES;
                 FloatVector xa = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x0[x0Off + k]));
                 FloatVector xb = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x1[x1Off + k]));
@@ -265,7 +314,7 @@ public final class F32ConvChannelLanes {
             // block % GROUP is 0 or 2: one group
             int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector a0 = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), a1 = a0, b0 = a0, b1 = a0;
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 int at = p + k * GROUP_LANES;
                 FloatVector xa = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x0[x0Off + k]));
                 FloatVector xb = FLOAT_VECTOR.cast(FloatVector.broadcast(FLOATS, x1[x1Off + k]));
@@ -285,7 +334,7 @@ public final class F32ConvChannelLanes {
         for (; block < wholeBlocks; block++) { // the last whole block of a last, partial group
             int p = packedOff + block / GROUP * groupStride + block % GROUP * LANES;
             FloatVector a = FLOAT_VECTOR.cast(FloatVector.zero(FLOATS)), b = a;
-            for (int k = 0; k < depth; k++) {
+            for (int k = from; k < to; k++) {
                 FloatVector f = FLOAT_VECTOR.cast(FloatVector.fromArray(FLOATS, packed, p + k * GROUP_LANES));
                 a = FLOAT_VECTOR.cast(a).add(f.mul(x0[x0Off + k]));
                 b = FLOAT_VECTOR.cast(b).add(f.mul(x1[x1Off + k]));
@@ -295,10 +344,10 @@ public final class F32ConvChannelLanes {
             FLOAT_VECTOR.cast(b).intoArray(y, y1Off + o);
         }
         for (int o = wholeBlocks * LANES; o < channels; o++) {
-            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, packed, packedOff, o), bias, biasOff, o, actMin,
-                    actMax);
-            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, packed, packedOff, o), bias, biasOff, o, actMin,
-                    actMax);
+            y[y0Off + o] = finish(seqsumChannel(x0, x0Off, depth, from, to, packed, packedOff, o), bias, biasOff, o,
+                    actMin, actMax);
+            y[y1Off + o] = finish(seqsumChannel(x1, x1Off, depth, from, to, packed, packedOff, o), bias, biasOff, o,
+                    actMin, actMax);
         }
     }
 
@@ -306,16 +355,25 @@ public final class F32ConvChannelLanes {
     public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
                                      int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
                                      float[] y, int y0Off, int y1Off) {
-        seqsumScalar(x0, x0Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off);
-        seqsumScalar(x1, x1Off, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y1Off);
+        seqsum2Scalar(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax,
+                y, y0Off, y1Off);
     }
 
-    /** Channel {@code o}'s sequential sum from +0 over its weights packed by {@link #packForSeqsum}. */
-    private static float seqsumChannel(float[] x, int xOff, int depth, float[] packed, int packedOff, int o) {
+    /** The scalar twin of {@link #seqsum2Vector} over {@code [from, to)}: {@link #seqsumScalar} for each patch. */
+    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
+                                     float[] packed, int packedOff, int channels, float[] bias, int biasOff,
+                                     float actMin, float actMax, float[] y, int y0Off, int y1Off) {
+        seqsumScalar(x0, x0Off, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y0Off);
+        seqsumScalar(x1, x1Off, depth, from, to, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, y1Off);
+    }
+
+    /** Channel {@code o}'s sequential sum from +0 over its packed weights ({@link #packForSeqsum}) {@code [from, to)}. */
+    private static float seqsumChannel(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
+                                       int o) {
         // [o / 4L][k][o % 4L] at p + k * 4L
-        int p = packedOff + (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES;
+        int p = packedOff + (o / GROUP_LANES) * depth * GROUP_LANES + o % GROUP_LANES + from * GROUP_LANES;
         float s = 0f;
-        for (int k = 0; k < depth; k++, p += GROUP_LANES) s = s + packed[p] * x[xOff + k];
+        for (int k = from; k < to; k++, p += GROUP_LANES) s = s + packed[p] * x[xOff + k];
         return s;
     }
 

@@ -140,6 +140,42 @@ class Conv2DChannelLanesTest {
         }
     }
 
+    /**
+     * The convolutions with several positions sum only a position's patch values that can hold input (cnn-genre's
+     * movie branch and cnn's first convolution: the first and last of three positions lose a filter column to SAME
+     * padding), and every value when a weight is not finite, whose product with the padding's +0 is NaN; the outputs
+     * keep the scalar code's bits, the NaN included.
+     */
+    @Test
+    void severalPositionsLeaveOutTheFilterColumnsThatMeetOnlyPadding() {
+        Random random = new Random(13);
+        int[][] shapes = {{10, 32, 64}, {10, 16, 32}, {9, 8, 20}, {5, 3, 17}}; // {W, C, O}, filter width 4, stride 4
+        for (int[] s : shapes) {
+            Conv2D.Geometry g = Conv2D.Geometry.of(1, 1, s[0], s[1], s[2], 1, 4, 1, 4, 1, 1, true);
+            float[] f = F32ConvChannelLanesTest.randomValues(random, 5 + s[2] * g.patchSize());
+            check(random, g, 0f, MAX, false, true, 0, f);
+            check(random, g, 0f, MAX, true, true, 0, f);
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NaN}) {
+                float[] withBad = f.clone();
+                int channel = random.nextInt(s[2]);
+                withBad[5 + channel * g.patchSize()] = bad; // the first column: padding for the first position
+                Conv2D conv = new Conv2D(g, -MAX, MAX, false, withBad, 5);
+                float[] x = F32ConvChannelLanesTest.randomValues(random, s[0] * s[1]);
+                float[] bias = F32ConvChannelLanesTest.randomValues(random, s[2]);
+                float[] expected = new float[g.positions() * s[2]], y = new float[g.positions() * s[2]];
+                conv.eval(x, 0, withBad, 5, bias, 0, expected, 0);
+                conv.eval(x, 0, withBad, 5, conv.smallestFilterValue(withBad, 5), Conv2D.packFilter(g, withBad, 5), 0,
+                        bias, 0, y, 0);
+                assertTrue(Float.isNaN(y[channel]), g + " with " + bad + ": position 0 channel " + channel + " is "
+                        + y[channel]);
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(y[i]),
+                            g + " with " + bad + ": position " + i / s[2] + " channel " + i % s[2]);
+                }
+            }
+        }
+    }
+
     @Test
     void packedFilterHasTheLayoutOfTheKernelsItsGeometryRuns() {
         float[] filter = new float[36 * 256];

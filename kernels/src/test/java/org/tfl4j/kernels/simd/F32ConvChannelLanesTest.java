@@ -69,6 +69,74 @@ class F32ConvChannelLanesTest {
         sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1, true);
     }
 
+    /**
+     * The sequential sums over a range {@code [from, to)} of patches whose other values are +0 (SAME padding past the
+     * input's edges, as Conv2D leaves out), against TFLite's sequential sum over the whole patch, finite weights: the
+     * same bits, for one patch and for two (each with its own zeros outside the common range), every kernel, into
+     * outputs pre-filled with NaN. Empty and whole ranges included.
+     */
+    @Test
+    void sequentialSumsOverARangeMatchTheWholePatch() {
+        Random random = new Random(11);
+        int checked = 0;
+        for (int channels : new int[] {3, 16, 20, 64, 72, 128}) {
+            for (int depth : new int[] {8, 32, 64, 128, 130}) {
+                int[][] ranges = {{0, depth}, {depth / 4, depth}, {0, 3 * depth / 4}, {depth / 4, 3 * depth / 4},
+                        {5, 5}, {depth, depth}};
+                float[] f = randomValues(random, channels * depth);
+                float[] packed = F32ConvChannelLanes.packForSeqsum(f, 0, channels, depth);
+                for (int[] r : ranges) {
+                    int from = r[0], to = r[1];
+                    float[] x0 = randomValues(random, 2 + depth), x1 = randomValues(random, 2 + depth);
+                    for (int k = 0; k < depth; k++) {
+                        if (k < from || k >= to) { // padding: +0 or -0 in either patch
+                            x0[2 + k] = random.nextBoolean() ? 0f : -0f;
+                            x1[2 + k] = random.nextBoolean() ? 0f : -0f;
+                        }
+                    }
+                    float[] e0 = new float[channels], e1 = new float[channels];
+                    for (int o = 0; o < channels; o++) {
+                        e0[o] = TfliteMath.seqsum(f, o * depth, x0, 2, depth);
+                        e1[o] = TfliteMath.seqsum(f, o * depth, x1, 2, depth);
+                    }
+                    String where = channels + " channels, depth " + depth + ", values [" + from + ", " + to + ")";
+                    for (int kernel = 0; kernel < 3; kernel++) {
+                        float[] y = new float[GUARD + 2 * channels + GUARD];
+                        Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
+                        switch (kernel) {
+                            case 0: F32ConvChannelLanes.seqsum(x0, 2, depth, from, to, packed, 0, channels, null, 0,
+                                    -MAX, MAX, y, GUARD); break;
+                            case 1: F32ConvChannelLanes.seqsumVector(x0, 2, depth, from, to, packed, 0, channels, null,
+                                    0, -MAX, MAX, y, GUARD); break;
+                            default: F32ConvChannelLanes.seqsumScalar(x0, 2, depth, from, to, packed, 0, channels, null,
+                                    0, -MAX, MAX, y, GUARD);
+                        }
+                        assertBits(e0, y, GUARD, channels, "seqsum " + NAMES[kernel] + ", " + where);
+                        Arrays.fill(y, Float.intBitsToFloat(GUARD_BITS));
+                        switch (kernel) {
+                            case 0: F32ConvChannelLanes.seqsum2(x0, 2, x1, 2, depth, from, to, packed, 0, channels,
+                                    null, 0, -MAX, MAX, y, GUARD, GUARD + channels); break;
+                            case 1: F32ConvChannelLanes.seqsum2Vector(x0, 2, x1, 2, depth, from, to, packed, 0,
+                                    channels, null, 0, -MAX, MAX, y, GUARD, GUARD + channels); break;
+                            default: F32ConvChannelLanes.seqsum2Scalar(x0, 2, x1, 2, depth, from, to, packed, 0,
+                                    channels, null, 0, -MAX, MAX, y, GUARD, GUARD + channels);
+                        }
+                        assertBits(e0, y, GUARD, channels, "seqsum2 patch 0 " + NAMES[kernel] + ", " + where);
+                        assertBits(e1, y, GUARD + channels, channels, "seqsum2 patch 1 " + NAMES[kernel] + ", " + where);
+                        for (int g = 0; g < GUARD; g++) {
+                            if (Float.floatToRawIntBits(y[g]) != GUARD_BITS
+                                    || Float.floatToRawIntBits(y[GUARD + 2 * channels + g]) != GUARD_BITS) {
+                                fail(NAMES[kernel] + ", " + where + ": wrote outside the outputs");
+                            }
+                        }
+                        checked++;
+                    }
+                }
+            }
+        }
+        System.out.println("F32ConvChannelLanesTest: " + checked + " sequential sums over ranges");
+    }
+
     /** The dot4 kernels (dispatch, vector, scalar twin) summing the first {@code summed.applyAsInt(depth)} values. */
     private static OnePatch[] dot4Kernels(IntUnaryOperator summed) {
         return new OnePatch[] {
