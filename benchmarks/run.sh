@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
     --) shift; EXTRA=("$@"); break ;;
     --no-varied) VARIED=false ;;
     --rounds) ROUNDS="${2:?--rounds needs a count}"; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
