@@ -115,11 +115,13 @@ public final class Conv2D {
                 ? geometry.patchSize() : gemvDepth(geometry, constantFilter, filterOff);
         this.sumFrom = new int[geometry.positions()];
         this.sumTo = new int[geometry.positions()];
-        boolean finite = constantFilter != null
+        // The ranges serve the sequential sums of several positions (one position runs dot4 over gemvDepth): only
+        // then is the filter scanned, once per interpreter.
+        boolean finite = constantFilter != null && geometry.positions() > 1 && geometry.filterHeight() == 1
                 && allFinite(constantFilter, filterOff, geometry.outChannels() * geometry.patchSize());
         for (int col = 0; col < geometry.positions(); col++) {
             sumTo[col] = geometry.patchSize();
-            if (finite && geometry.filterHeight() == 1) summedRange(geometry, col, sumFrom, sumTo);
+            if (finite) summedRange(geometry, col, sumFrom, sumTo);
         }
     }
 
@@ -177,9 +179,7 @@ public final class Conv2D {
         if (g.filterHeight() != 1 || columns == g.filterWidth()) return depth; // rows of columns interleave past one
         int summed = (columns * g.inChannels() + 3) / 4 * 4;
         for (int o = 0; o < g.outChannels(); o++) {
-            for (int k = summed; k < depth; k++) {
-                if (!Float.isFinite(filter[filterOff + o * depth + k])) return depth;
-            }
+            if (!allFinite(filter, filterOff + o * depth + summed, depth - summed)) return depth;
         }
         return summed;
     }
@@ -302,9 +302,8 @@ public final class Conv2D {
                 float[] src1 = run1 >= 0 ? x : fillPatch(x, xOff, col + 1, secondPatch);
                 int src1Off = Math.max(run1, 0);
                 int from = Math.min(sumFrom[col], sumFrom[col + 1]), to = Math.max(sumTo[col], sumTo[col + 1]);
-                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, Math.min(from, to), to, packedFilter,
-                        packedOff, seqRows, bias, biasOff, actMin, actMax, y, yOff + col * rows,
-                        yOff + (col + 1) * rows);
+                F32ConvChannelLanes.seqsum2(src0, src0Off, src1, src1Off, depth, from, to, packedFilter, packedOff,
+                        seqRows, bias, biasOff, actMin, actMax, y, yOff + col * rows, yOff + (col + 1) * rows);
                 scalarOutputs(seqRows, filter, filterOff, src0, src0Off, col, false, bias, biasOff, y, yOff);
                 scalarOutputs(seqRows, filter, filterOff, src1, src1Off, col + 1, false, bias, biasOff, y, yOff);
                 col += 2;
