@@ -24,14 +24,15 @@ import static org.tfl4j.kernels.simd.VectorWidth.INT_VECTOR;
  * ({@link #pack}). The GEMV runs over steps of {@code 8 L} units (eight vectors) and reads only the panels whose
  * input is not zero (see below), two of dot4's partial sums at a time: their non-zero inputs paired in rounds
  * ({@link #pairedTerms}), sixteen independent sums per round; a pass over the even inputs' pair, then one over the
- * odd inputs' ({@link #sums}). The sample's steps go first; their scores give TopKFilter's threshold (the sample's
- * exact {@code j}-th largest rank), and are then compared with it. The other steps compare their final scores with
- * that threshold right after the odd pass stores them. The compare bits of 32 units go into one int; the set bits
- * are counted (fewer than k, or more than TopKFilter's limit, and the sample misjudged the row), and only the
- * reaching units (about 200 of the models' 3953) are ever visited again. Their keys (rank, then the unit's own index
- * for ties) are counted into TopKFilter's buckets as they are collected (the buckets spread up to the sample's best
- * rank; the few above it share the top one), and TopKFilter's bucket selection takes the best k; the values written
- * are bit copies of the scores.
+ * odd inputs' ({@link #sums}). The sample's steps go first; their scores give the threshold (the sample's exact
+ * rank {@link #firstSampleRank}, a little tighter than TopKFilter's {@code j}), and are then compared with it. The
+ * other steps compare their final scores with that threshold right after the odd pass stores them. The compare bits
+ * of 32 units go into one int; the set bits are counted (fewer than k: a second try compares the stored scores with
+ * the sample's {@code j}-th rank; still fewer, or more than TopKFilter's limit, and the sample misjudged the row),
+ * and only the reaching units (about 140 to 240 of the models' 3953) are ever visited again. Their keys (rank,
+ * then the unit's own index for ties) are counted into TopKFilter's buckets as they are collected (the buckets
+ * spread up to the sample's best rank; the few above it share the top one), and TopKFilter's bucket selection takes
+ * the best k; the values written are bit copies of the scores.
  *
  * <p>Why leaving out a zero input keeps dot4's bits: see {@link #pairedTerms} (a partial sum that starts at
  * +0 and only adds products is never -0, so adding ±0 leaves it unchanged). Every weight must be finite (0 times an
@@ -83,6 +84,19 @@ public final class F32GemvTopK {
     /** The units scored first, whose scores are the sample: about one in eight, rounded up to {@link #SAMPLE_ALIGN}. */
     static int sampleUnits(int units) {
         return (units / 8 + SAMPLE_ALIGN - 1) / SAMPLE_ALIGN * SAMPLE_ALIGN;
+    }
+
+    /**
+     * The sample rank of the first try's threshold: {@code k / 8} (the expected rank in the sample of the k-th best
+     * score) plus two standard deviations; 20 for k = 100, where {@link TopKFilter#sampleRank} takes 24. When fewer
+     * than k units reach it, the second try takes TopKFilter's rank (one more exact rank of the sample and a compare
+     * pass over the stored scores). Over the logits of 64 varied histories (each model) the first try left fewer
+     * than k in 0 or 1 of them and let 138-148 units through (median), where TopKFilter's rank let 164-180 through;
+     * rank 18 left fewer than k in 3 to 8 of them, and in cnn's representative history.
+     */
+    static int firstSampleRank(int k) {
+        double expected = k / 8.0;
+        return Math.min(TopKFilter.sampleRank(k), (int) Math.ceil(expected + 2 * Math.sqrt(expected)));
     }
 
     /** The units the vector GEMV scores: {@code units} rounded up to whole steps (the padding weights are zeros). */
@@ -232,16 +246,20 @@ public final class F32GemvTopK {
         int j = TopKFilter.sampleRank(k);
         int laneBound = sampleThresholdVector(scores, sample / LANES, j, ranks);
         int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
-        int threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks, hits);
+        int threshold = exactSampleRankVector(scores, sample, laneBound, firstSampleRank(k), ranks, hits);
         float lowest = TopKFilter.lowestReaching(threshold);
         sampleBits(scores, sample, lowest, hits); // the others' bits as they are summed
-        sums(terms, depth, packed, sample, scoredUnits(units), true, lowest, scores, hits);
-        int words = (units + Integer.SIZE - 1) / Integer.SIZE; // the padding's units past the last are not units
-        if (units % Integer.SIZE != 0) hits[words - 1] &= -1 >>> (Integer.SIZE - units % Integer.SIZE);
+        int scored = scoredUnits(units);
+        sums(terms, depth, packed, sample, scored, true, lowest, scores, hits);
+        int reaching = reachingUnits(hits, units);
+        if (reaching < k) { // the second try: the sample's j-th rank, compared with the stored scores
+            threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks, hits);
+            sampleBits(scores, scored, TopKFilter.lowestReaching(threshold), hits);
+            reaching = reachingUnits(hits, units);
+        }
         int limit = TopKFilter.maxCandidates(k);
-        int reaching = 0;
-        for (int w = 0; w < words; w++) reaching += Integer.bitCount(hits[w]);
         if (reaching < k || reaching > limit) return false; // misjudged: too few, or more than the limit
+        int words = (units + Integer.SIZE - 1) / Integer.SIZE;
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks; // the bucket histogram, counted as the keys are collected
         Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
@@ -266,12 +284,18 @@ public final class F32GemvTopK {
         int laneBound = sampleThresholdScalar(scores, sample / LANES, j, keys);
         int sampleBest = Integer.MIN_VALUE;
         for (int lane = 0; lane < LANES; lane++) sampleBest = Math.max(sampleBest, (int) keys[lane]); // lanes' best
-        int threshold = exactSampleRankScalar(scores, sample, laneBound, j, keys);
+        int threshold = exactSampleRankScalar(scores, sample, laneBound, firstSampleRank(k), keys);
         int limit = TopKFilter.maxCandidates(k);
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks;
         Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
         int count = collectRange(scores, 0, units, threshold, order, keys, 0, limit, counts, shift);
+        if (count >= 0 && count < k) { // the second try, at the sample's j-th rank
+            threshold = exactSampleRankScalar(scores, sample, laneBound, j, keys);
+            shift = TopKFilter.bucketShift(threshold, sampleBest);
+            Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
+            count = collectRange(scores, 0, units, threshold, order, keys, 0, limit, counts, shift);
+        }
         if (count < k) return false;
         TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
         emit(scores, packedPosition, k, values, vOff, indices, iOff, keys);
@@ -501,7 +525,19 @@ public final class F32GemvTopK {
         }
     }
 
-    /** The compare bits of the sample's stored scores {@code [0, sample)} (whole steps) into {@code hits}. */
+    /**
+     * The set bits of {@code hits} over the first {@code units} units (the padding's units past the last are not
+     * units: their bits are cleared).
+     */
+    private static int reachingUnits(int[] hits, int units) {
+        int words = (units + Integer.SIZE - 1) / Integer.SIZE;
+        if (units % Integer.SIZE != 0) hits[words - 1] &= -1 >>> (Integer.SIZE - units % Integer.SIZE);
+        int reaching = 0;
+        for (int w = 0; w < words; w++) reaching += Integer.bitCount(hits[w]);
+        return reaching;
+    }
+
+    /** The compare bits of the stored scores {@code [0, sample)} (whole steps) into {@code hits}. */
     private static void sampleBits(float[] scores, int sample, float lowest, int[] hits) {
         for (int at = 0; at < sample; at += GROUP) groupBits(scores, at, lowest, hits);
     }

@@ -122,6 +122,34 @@ class F32GemvTopKTest {
         }
     }
 
+    /**
+     * The first try's threshold (the sample's rank {@link F32GemvTopK#firstSampleRank}) lets fewer than k units
+     * through and the second (TopKFilter's rank) enough: the kernels must answer, with the reference's top k. The
+     * sample's best scores sit on its packed positions, and k units off the sample score between the two ranks'
+     * values, so only the second try reaches them (a kernel without it declines; one that kept the first try's bits
+     * misses them).
+     */
+    @Test
+    void triesTheSampleAgainAtTheLowerRankWhenTooFewReachTheFirst() {
+        int units = 3953, k = 100;
+        int first = F32GemvTopK.firstSampleRank(k), second = TopKFilter.sampleRank(k);
+        assertTrue(first < second, "first try's rank " + first + " below the second's " + second);
+        Random random = new Random(2026L);
+        int[] order = F32GemvTopK.packingOrder(units);
+        int sample = F32GemvTopK.sampleUnits(units);
+        for (int depth : new int[] {16, 32}) {
+            float[] w = table(random, units, depth, 0); // scores under 2: with x = e0 a unit's score is its w[0]
+            float[] x = new float[depth];
+            x[0] = 1f;
+            // the sample's best: 10 + i / 8, so the second try's value is 10 and the first try's 10 + gap
+            for (int i = 0; i < second; i++) w[order[i] * depth] = 10f + i / 8f;
+            float gap = (second - first) / 8f;
+            for (int m = 0; m < k; m++) w[order[sample + m] * depth] = 10f + gap * (m + 1) / (k + 2);
+            assertTrue(check(x, w, units, depth, k, "too few at the first try, depth " + depth),
+                    "the second try lets " + (second + k) + " through: the kernels must answer");
+        }
+    }
+
     @Test
     void leavesSumsTheClampCouldChangeToTheTwoOps() {
         Random random = new Random(91L);
