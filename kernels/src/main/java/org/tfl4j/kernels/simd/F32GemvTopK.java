@@ -248,13 +248,13 @@ public final class F32GemvTopK {
         int sampleBest = INT_VECTOR.cast(IntVector.fromArray(INTS, ranks, 0)).reduceLanes(VectorOperators.MAX);
         int threshold = exactSampleRankVector(scores, sample, laneBound, firstSampleRank(k), ranks, hits);
         float lowest = TopKFilter.lowestReaching(threshold);
-        sampleBits(scores, sample, lowest, hits); // the others' bits as they are summed
+        compareBits(scores, sample, lowest, hits); // the others' bits as they are summed
         int scored = scoredUnits(units);
         sums(terms, depth, packed, sample, scored, true, lowest, scores, hits);
         int reaching = reachingUnits(hits, units);
         if (reaching < k) { // the second try: the sample's j-th rank, compared with the stored scores
             threshold = exactSampleRankVector(scores, sample, laneBound, j, ranks, hits);
-            sampleBits(scores, scored, TopKFilter.lowestReaching(threshold), hits);
+            compareBits(scores, scored, TopKFilter.lowestReaching(threshold), hits);
             reaching = reachingUnits(hits, units);
         }
         int limit = TopKFilter.maxCandidates(k);
@@ -537,9 +537,12 @@ public final class F32GemvTopK {
         return reaching;
     }
 
-    /** The compare bits of the stored scores {@code [0, sample)} (whole steps) into {@code hits}. */
-    private static void sampleBits(float[] scores, int sample, float lowest, int[] hits) {
-        for (int at = 0; at < sample; at += GROUP) groupBits(scores, at, lowest, hits);
+    /**
+     * The compare bits of the stored scores {@code [0, end)} (whole steps) into {@code hits}: the sample's, or on a
+     * second try every unit's.
+     */
+    private static void compareBits(float[] scores, int end, float lowest, int[] hits) {
+        for (int at = 0; at < end; at += GROUP) groupBits(scores, at, lowest, hits);
     }
 
     /**
@@ -633,14 +636,14 @@ public final class F32GemvTopK {
      * The sample's exact {@code j}-th largest rank: the lanes' bound ({@link #sampleThresholdVector}) is at most that,
      * and below it when a lane held more than its share of the sample's best, which then let about a quarter more
      * keys through (cnn's scores: 235 against 187). The sample's ranks that reach the bound (at least j, usually
-     * under 40) are found by {@link #sampleBits} (into {@code hits}), gathered into {@code ranks} in order, and their
+     * under 40) are found by {@link #compareBits} (into {@code hits}), gathered into {@code ranks} in order, and their
      * j-th largest counted as {@link TopKFilter#jthLargestVector} does; more than {@link #EXACT_RANK_MAX} of them
      * (ties, or a lane holding many) keep the bound. The scores are finite, so a set bit is a rank that reaches the bound
      * ({@link #collectHits}). (A compare, a first-true lane and a rank test per lane took about 0.4 µs more on JDK 17,
      * where {@code VectorMask.firstTrue} is no intrinsic.)
      */
     private static int exactSampleRankVector(float[] scores, int n, int bound, int j, int[] ranks, int[] hits) {
-        sampleBits(scores, n, TopKFilter.lowestReaching(bound), hits);
+        compareBits(scores, n, TopKFilter.lowestReaching(bound), hits);
         int count = 0;
         for (int w = 0; w < n / Integer.SIZE; w++) {
             int base = w * Integer.SIZE;
