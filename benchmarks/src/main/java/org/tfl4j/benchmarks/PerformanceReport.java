@@ -756,7 +756,7 @@ public final class PerformanceReport {
             + "  6% (JDK 17's OR reductions; left out they saved only 1.7%, their work overlapping the L2 stream), collecting the\n"
             + "  keys 5.4%, the bucket scatter 2.5%, the sorts within buckets 1.5%, writing the 100 1%, the sample's threshold\n"
             + "  0.7%; the dot4 GEMVs (the FC layers, the one-position convolution) 10%, the convolutions' bias and clamp 3%, the\n"
-            + "  masked embedding rows 2%, the interface calls' stubs 2% (4% on JDK 25). Tried then, both builds in one JVM (as\n"
+            + "  masked embedding rows 2%, the megamorphic calls' stubs 2% (4% on JDK 25). Tried then, both builds in one JVM (as\n"
             + "  above; some 2-3% of noise per JVM), none faster: each bucket's insertion sort written inline (4 JVMs); the keys\n"
             + "  collected by a counted inner loop without the subnormal test when the threshold is a positive normal score (4);\n"
             + "  the keys collected inside the GEMV's compare-bit calls, so that their integer work overlaps the L2 stream (10);\n"
