@@ -106,8 +106,11 @@ public final class F32ConvChannelLanes {
 
     /**
      * {@code y[yOff + o] = clamp(ftz(seqsum(F[o], x) + ftz(bias[biasOff + o])), actMin, actMax)} for
-     * {@code o < channels}, the vector kernel or, with {@link VectorWidth#SCALAR}, its scalar twin. Writes exactly
-     * {@code y[yOff .. yOff + channels)}.
+     * {@code o < channels}, the sum over the patch values {@code [from, to)} only ({@code 0 <= from <= to <= depth};
+     * {@code [0, depth)} is the whole patch), the vector kernel or, with {@link VectorWidth#SCALAR}, its scalar twin.
+     * Writes exactly {@code y[yOff .. yOff + channels)}. A range has the bits of the whole patch when every value
+     * outside it is ±0 (SAME padding) and every weight is finite, since the sum starts at +0 and only adds products,
+     * so it is never -0, and adding a product of zero (±0) leaves it unchanged.
      *
      * @param x        patch {@code [depth]}
      * @param packed   filter {@code [rows, depth]} packed by {@link #packForSeqsum}, {@code rows >= channels}
@@ -117,16 +120,6 @@ public final class F32ConvChannelLanes {
      * @param actMin   lower clamp of the fused activation (-FLT_MAX for none)
      * @param actMax   upper clamp (FLT_MAX for none)
      * @param y        output {@code [channels]}
-     */
-    public static void seqsum(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                              float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        seqsum(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
-    }
-
-    /**
-     * {@link #seqsum} over the patch values {@code [from, to)} only ({@code 0 <= from <= to <= depth}): the bits of the
-     * whole patch when every value outside is ±0 (SAME padding) and every weight is finite, since the sum starts at +0
-     * and only adds products, so it is never -0, and adding a product of zero (±0) leaves it unchanged.
      */
     public static void seqsum(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
                               int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
@@ -141,12 +134,6 @@ public final class F32ConvChannelLanes {
     }
 
     /** The vector kernel of {@link #seqsum}. */
-    public static void seqsumVector(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                    float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        seqsumVector(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
-    }
-
-    /** The vector kernel of {@link #seqsum(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
     public static void seqsumVector(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
                                     int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
                                     int yOff) {
@@ -210,12 +197,6 @@ public final class F32ConvChannelLanes {
     }
 
     /** The scalar twin of {@link #seqsum}: each channel's sequential sum on the same packed layout. */
-    public static void seqsumScalar(float[] x, int xOff, int depth, float[] packed, int packedOff, int channels,
-                                    float[] bias, int biasOff, float actMin, float actMax, float[] y, int yOff) {
-        seqsumScalar(x, xOff, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y, yOff);
-    }
-
-    /** The scalar twin of {@link #seqsumVector(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}. */
     public static void seqsumScalar(float[] x, int xOff, int depth, int from, int to, float[] packed, int packedOff,
                                     int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
                                     int yOff) {
@@ -226,19 +207,9 @@ public final class F32ConvChannelLanes {
     }
 
     /**
-     * {@link #seqsum} for two patches at once, {@code x0} into {@code y[y0Off ..]} and {@code x1} into
-     * {@code y[y1Off ..]}: each packed load then feeds two sums, halving the filter traffic.
-     */
-    public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed, int packedOff,
-                               int channels, float[] bias, int biasOff, float actMin, float actMax, float[] y,
-                               int y0Off, int y1Off) {
-        seqsum2(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax, y,
-                y0Off, y1Off);
-    }
-
-    /**
-     * {@link #seqsum2} over the values {@code [from, to)} of both patches only, with the whole patches' bits under the
-     * conditions of {@link #seqsum(float[], int, int, int, int, float[], int, int, float[], int, float, float, float[], int)}.
+     * {@link #seqsum} for two patches at once, over the same values {@code [from, to)} of each, {@code x0} into
+     * {@code y[y0Off ..]} and {@code x1} into {@code y[y1Off ..]}: each packed load then feeds two sums, halving the
+     * filter traffic.
      */
     public static void seqsum2(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
                                float[] packed, int packedOff, int channels, float[] bias, int biasOff, float actMin,
@@ -253,14 +224,6 @@ public final class F32ConvChannelLanes {
     }
 
     /** The vector kernel of {@link #seqsum2}. */
-    public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
-                                     int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
-                                     float[] y, int y0Off, int y1Off) {
-        seqsum2Vector(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax,
-                y, y0Off, y1Off);
-    }
-
-    /** The vector kernel of {@link #seqsum2} over {@code [from, to)}. */
     public static void seqsum2Vector(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
                                      float[] packed, int packedOff, int channels, float[] bias, int biasOff,
                                      float actMin, float actMax, float[] y, int y0Off, int y1Off) {
@@ -352,14 +315,6 @@ public final class F32ConvChannelLanes {
     }
 
     /** The scalar twin of {@link #seqsum2}: {@link #seqsumScalar} for each patch. */
-    public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, float[] packed,
-                                     int packedOff, int channels, float[] bias, int biasOff, float actMin, float actMax,
-                                     float[] y, int y0Off, int y1Off) {
-        seqsum2Scalar(x0, x0Off, x1, x1Off, depth, 0, depth, packed, packedOff, channels, bias, biasOff, actMin, actMax,
-                y, y0Off, y1Off);
-    }
-
-    /** The scalar twin of {@link #seqsum2Vector} over {@code [from, to)}: {@link #seqsumScalar} for each patch. */
     public static void seqsum2Scalar(float[] x0, int x0Off, float[] x1, int x1Off, int depth, int from, int to,
                                      float[] packed, int packedOff, int channels, float[] bias, int biasOff,
                                      float actMin, float actMax, float[] y, int y0Off, int y1Off) {

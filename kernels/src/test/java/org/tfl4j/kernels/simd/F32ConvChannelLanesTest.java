@@ -64,8 +64,13 @@ class F32ConvChannelLanesTest {
 
     @Test
     void seqsumMatchesSequentialSum() {
-        OnePatch[] kernels = {F32ConvChannelLanes::seqsum, F32ConvChannelLanes::seqsumVector,
-                F32ConvChannelLanes::seqsumScalar};
+        OnePatch[] kernels = { // over the whole patch
+            (x, xOff, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.seqsum(x, xOff, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff),
+            (x, xOff, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.seqsumVector(x, xOff, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff),
+            (x, xOff, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff) ->
+                    F32ConvChannelLanes.seqsumScalar(x, xOff, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, yOff)};
         sweepOnePatch("seqsum", kernels, TfliteMath::seqsum, 1, true);
     }
 
@@ -238,8 +243,15 @@ class F32ConvChannelLanesTest {
 
     @Test
     void seqsum2MatchesSequentialSumOfEachPatch() {
-        TwoPatches[] kernels = {F32ConvChannelLanes::seqsum2, F32ConvChannelLanes::seqsum2Vector,
-                F32ConvChannelLanes::seqsum2Scalar};
+        TwoPatches[] kernels = { // over the whole patches
+            (x0, x0Off, x1, x1Off, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off, y1Off) -> F32ConvChannelLanes.seqsum2(
+                    x0, x0Off, x1, x1Off, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off, y1Off),
+            (x0, x0Off, x1, x1Off, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off, y1Off) -> F32ConvChannelLanes
+                    .seqsum2Vector(x0, x0Off, x1, x1Off, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off,
+                            y1Off),
+            (x0, x0Off, x1, x1Off, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off, y1Off) -> F32ConvChannelLanes
+                    .seqsum2Scalar(x0, x0Off, x1, x1Off, depth, 0, depth, p, pOff, ch, b, bOff, lo, hi, y, y0Off,
+                            y1Off)};
         Random random = new Random(4);
         int i = 0;
         for (int channels : CHANNELS) {
