@@ -288,13 +288,11 @@ public final class F32GemvTopK {
         int limit = TopKFilter.maxCandidates(k);
         int shift = TopKFilter.bucketShift(threshold, sampleBest);
         int[] counts = ranks;
-        Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
-        int count = collectRange(scores, 0, units, threshold, order, keys, 0, limit, counts, shift);
+        int count = collectReaching(scores, units, threshold, order, keys, limit, counts, shift);
         if (count >= 0 && count < k) { // the second try, at the sample's j-th rank
             threshold = exactSampleRankScalar(scores, sample, laneBound, j, keys);
             shift = TopKFilter.bucketShift(threshold, sampleBest);
-            Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
-            count = collectRange(scores, 0, units, threshold, order, keys, 0, limit, counts, shift);
+            count = collectReaching(scores, units, threshold, order, keys, limit, counts, shift);
         }
         if (count < k) return false;
         TopKFilter.selectFromBuckets(keys, count, k, threshold, shift, limit, counts);
@@ -693,10 +691,15 @@ public final class F32GemvTopK {
         }
     }
 
-    /** Appends the keys of positions {@code [from, to)} that reach the threshold, in order: the count, or -1 past {@code limit}. */
-    private static int collectRange(float[] scores, int from, int to, int threshold, int[] order, long[] keys,
-                                    int count, int limit, int[] counts, int shift) {
-        for (int p = from; p < to; p++) {
+    /**
+     * The keys of positions {@code [0, units)} that reach the threshold, in order, into {@code keys}, each counted in
+     * its bucket of {@code counts} (zeroed first): how many, or -1 past {@code limit}.
+     */
+    private static int collectReaching(float[] scores, int units, int threshold, int[] order, long[] keys, int limit,
+                                       int[] counts, int shift) {
+        Arrays.fill(counts, 0, TopKFilter.BUCKETS, 0);
+        int count = 0;
+        for (int p = 0; p < units; p++) {
             int rank = TopKFilter.rank(scores[p]);
             if (rank >= threshold) {
                 if (count == limit) return -1;
