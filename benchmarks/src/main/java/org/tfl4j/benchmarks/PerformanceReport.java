@@ -799,7 +799,7 @@ public final class PerformanceReport {
             + "    against 18.1: the host had slowed both, tfl4j more (its largest passes are bound by L2; not looked into).\n"
             + "  Tried on 2026-12-06 from 04:06 (this machine, JDK 17, scratch harnesses on the models' own weights and the inputs\n"
             + "  captured from the interpreter; the host still slow: a paired fork gave 11.9 against 21.0 µs, 0.567, and the bench\n"
-            + "  command timed every op 10-20% longer than after this run), none kept:\n"
+            + "  command timed the large ops 9-26% longer than after this run), none kept:\n"
             + "  - Pruning the label table by its geometry cannot work. cnn-genre's table has a flat spectrum: its singular values\n"
             + "    fall only from 1 to 0.68 over the first 31 of 32. Bounds from a low-rank part (4 to 16 of 32 directions), or from\n"
             + "    the exact sum over the largest inputs plus a Cauchy-Schwarz bound on the rest (the rest's norms taken per query,\n"
