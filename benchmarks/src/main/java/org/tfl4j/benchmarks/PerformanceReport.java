@@ -796,7 +796,7 @@ public final class PerformanceReport {
             + "    (about 0 in the middle); its two REDUCE_MAX nodes and the CONCATENATION each run twice, by -0.4% and +1.4%\n"
             + "    (two JVMs). Fusing such nodes away, an idea of earlier notes, would save under 1%.\n"
             + "  - A paired JMH fork at 03:35 gave 11.8 against 20.1 µs (0.587) on this code, where this run measured 9.5\n"
-            + "    against 18.1: the host had slowed both, tfl4j more (its largest passes are bound by L2; not looked into).\n"
+            + "    against 18.1: the host had slowed both, tfl4j more (not looked into).\n"
             + "  Tried on 2026-12-06 from 04:06 (this machine, JDK 17, scratch harnesses on the models' own weights and the inputs\n"
             + "  captured from the interpreter; the host still slow: a paired fork gave 11.9 against 21.0 µs, 0.567, and the bench\n"
             + "  command timed the large ops 9-26% longer than after this run), none kept:\n"
