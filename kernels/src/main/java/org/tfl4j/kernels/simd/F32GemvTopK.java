@@ -396,13 +396,13 @@ public final class F32GemvTopK {
      * each load's range inside the loop and adds the step's base to each term. On one AVX-512 VM those integer
      * instructions, not the float work nor L2, bounded the GEMV: with four vectors per step, each round of sixteen
      * float operations carried five range checks and about ten integer operations (read in the JIT's code). Eight
-     * vectors per step halve them per float operation. (On another AVX-512 VM L2 bounds the pass, and the same loop in
-     * C is 0.5-0.7 µs faster on cnn-genre's table: docs/performance.md.) Both pairs' rounds at eight vectors in one
-     * method were too large for C1 ("out of virtual registers"; a JVM that compiled such a method at tier 2 first
-     * stayed on that code, allocating every vector), hence the two passes, each compiled by C1 at tier 3. Measured,
-     * kernel alone (both forms in one JVM, alternating, JDK 17, AVX-512, tables at their fastest origin): cnn-genre's
-     * table with 23 of 32 inputs non-zero 5.4-5.7 to 4.7-5.0 µs, cnn's shape 4.3-4.8 to 3.8-4.2 µs; faster at 8 and 4
-     * lanes too (AVX-512 machine). Four vectors per step in two passes was slower than in one.
+     * vectors per step halve them per float operation. (On another AVX-512 VM L2 bounds the pass, and the whole pass in
+     * C, the same algorithm, is 10-15% faster: docs/performance.md.) Both pairs' rounds at eight vectors in one method
+     * were too large for C1 ("out of virtual registers"; a JVM that compiled such a method at tier 2 first stayed on
+     * that code, allocating every vector), hence the two passes, each compiled by C1 at tier 3. Measured, kernel alone
+     * (both forms in one JVM, alternating, JDK 17, AVX-512, tables at their fastest origin): cnn-genre's table with 23
+     * of 32 inputs non-zero 5.4-5.7 to 4.7-5.0 µs, cnn's shape 4.3-4.8 to 3.8-4.2 µs; faster at 8 and 4 lanes too
+     * (AVX-512 machine). Four vectors per step in two passes was slower than in one.
      */
     private static void sums(int[] terms, int depth, float[] packed, int from, int to, boolean collect, float lowest,
                              float[] scores, int[] hits) {
